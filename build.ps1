@@ -1,0 +1,236 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks AioHttp.
+.DESCRIPTION
+    Tasks:
+      Build  (default) the module into out/AioHttp (manifest, assemblies, en-US help, format and type files)
+      Help   compiles docs/help/*.md (platyPS schema 2.0.0) into MAML under out/AioHttp/en-US
+      Test   builds, runs the xunit engine tests and the Pester tests against the local test server;
+             the last line is "N passed, N failed, N skipped"; exits non-zero on any failure
+      Demo   builds, starts the bundled local test server and runs a short tour of the module
+      Bench  runs the benchmarks in bench/, each printing its ratios against the peers it names
+    Without pwsh on the machine, run it through the .NET SDK:
+      dotnet tool exec PowerShell@7.6.9 --yes -- ./build.ps1 -Task Test
+.EXAMPLE
+    ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Help', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Run only these Pester files (paths or names under tests/pester); all when empty.
+    [string[]] $PesterPath,
+
+    # Skip the xunit tests in the Test task.
+    [switch] $SkipXunit
+)
+
+#Requires -Version 7.4
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'AioHttp'
+$ResultsDir = Join-Path $Out 'test-results'
+$PesterVersion = '5.7.1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Write-Step([string] $Message) { Write-Host "==> $Message" -ForegroundColor Cyan }
+
+function Invoke-Native {
+    # Runs a program; a non-zero exit code is an error naming the command.
+    param([string] $FilePath, [string[]] $Arguments)
+    & $FilePath @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Get-PwshInvocation {
+    # The command line that starts a child PowerShell like this one (pwsh, or 'dotnet pwsh.dll' under 'dotnet tool exec').
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    return @($process)
+}
+
+function Invoke-ChildPwsh {
+    param([string] $File, [string[]] $Arguments)
+    $pwsh = Get-PwshInvocation
+    $all = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments
+    & $pwsh[0] @all
+    return $LASTEXITCODE
+}
+
+function Invoke-Build {
+    Write-Step "Building the module ($Configuration) into $ModuleOut"
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Force $ModuleOut
+    Invoke-Native dotnet @('build', (Join-Path $Root 'src/AioHttp.Commands/AioHttp.Commands.csproj'), '-c', $Configuration, '-o', $ModuleOut, '--nologo', '-v', 'q', '-clp:NoSummary')
+    Get-ChildItem (Join-Path $Root 'Module') -File | Copy-Item -Destination $ModuleOut
+    # PowerShell itself provides System.Management.Automation; never ship the reference assembly.
+    Get-ChildItem $ModuleOut -Filter 'System.Management.Automation.dll' | Remove-Item -Force
+    Invoke-Help
+}
+
+function Invoke-Help {
+    Write-Step 'Compiling docs/help into MAML'
+    $helpOut = Join-Path $ModuleOut 'en-US'
+    $null = New-Item -ItemType Directory -Force $helpOut
+    & (Join-Path $Root 'tools/HelpCompiler.ps1') -SourcePath (Join-Path $Root 'docs/help') -OutputPath $helpOut -ModuleName AioHttp -AssemblyName 'AioHttp.Commands.dll'
+}
+
+function Get-PesterModulePath {
+    # Pester is pinned and fetched from the package registry with the SDK's own restore.
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $psd1 = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $psd1)) {
+        Write-Step "Fetching Pester $PesterVersion"
+        $fetch = Join-Path $Root '.tools/pester-fetch'
+        $null = New-Item -ItemType Directory -Force $fetch
+        @"
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageDownload Include="Pester" Version="[$PesterVersion]" /></ItemGroup>
+</Project>
+"@ | Set-Content (Join-Path $fetch 'fetch.csproj')
+        Invoke-Native dotnet @('restore', (Join-Path $fetch 'fetch.csproj'), '--nologo', '-v', 'q')
+    }
+    if (-not (Test-Path $psd1)) { throw "Pester $PesterVersion was not found at $psd1 after restore." }
+    return $psd1
+}
+
+function Build-TestServer {
+    Write-Step 'Building the test server'
+    $serverOut = Join-Path $Out 'testserver'
+    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/TestServer/TestServer.csproj'), '-c', $Configuration, '-o', $serverOut, '--nologo', '-v', 'q', '-clp:NoSummary')
+    return (Join-Path $serverOut 'TestServer.dll')
+}
+
+function Start-TestServer([string] $ServerDll) {
+    $ready = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-testserver-$PID-$([guid]::NewGuid().ToString('n')).json"
+    $log = "$ready.log"
+    $process = Start-Process -FilePath dotnet -ArgumentList @($ServerDll, '--ready-file', $ready, '--parent-pid', $PID) -PassThru -RedirectStandardError $log -RedirectStandardOutput "$log.out"
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not (Test-Path $ready)) {
+        if ($process.HasExited) { throw "The test server exited with code $($process.ExitCode): $(Get-Content $log -Raw -ErrorAction SilentlyContinue)" }
+        if ([DateTime]::UtcNow -gt $deadline) { $process.Kill(); throw 'The test server did not start within 60 s.' }
+        Start-Sleep -Milliseconds 100
+    }
+    $info = Get-Content $ready -Raw | ConvertFrom-Json
+    Write-Step "Test server at $($info.http) (raw $($info.raw))"
+    return [pscustomobject]@{ Process = $process; ReadyFile = $ready; Info = $info }
+}
+
+function Stop-TestServer($Server) {
+    if ($Server -and -not $Server.Process.HasExited) {
+        $Server.Process.Kill($true)
+        $null = $Server.Process.WaitForExit(10000)
+    }
+    if ($Server) { Remove-Item $Server.ReadyFile -ErrorAction SilentlyContinue }
+}
+
+function Invoke-XunitTests {
+    Write-Step 'Running the xunit engine tests'
+    $trx = Join-Path $ResultsDir 'xunit.trx'
+    Remove-Item $trx -ErrorAction SilentlyContinue
+    & dotnet test (Join-Path $Root 'tests/AioHttp.Tests/AioHttp.Tests.csproj') -c $Configuration --nologo -v q `
+        --logger "trx;LogFileName=xunit.trx" --logger 'console;verbosity=minimal' --results-directory $ResultsDir | Out-Host
+    if (-not (Test-Path $trx)) { throw "The xunit run produced no results ($trx): it did not build or crashed." }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    return [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+    }
+}
+
+function Invoke-PesterTests($Server) {
+    Write-Step 'Running the Pester tests'
+    $resultFile = Join-Path $ResultsDir 'pester-summary.json'
+    Remove-Item $resultFile -ErrorAction SilentlyContinue
+    $arguments = @('-PesterModule', (Get-PesterModulePath), '-ModulePath', (Join-Path $ModuleOut 'AioHttp.psd1'),
+        '-ServerInfo', $Server.ReadyFile, '-SummaryFile', $resultFile)
+    if ($PesterPath) { $arguments += @('-Path', ($PesterPath -join ',')) }
+    $null = Invoke-ChildPwsh (Join-Path $Root 'tests/Invoke-PesterRun.ps1') $arguments
+    if (-not (Test-Path $resultFile)) { throw 'The Pester run produced no summary: it crashed before finishing.' }
+    return Get-Content $resultFile -Raw | ConvertFrom-Json
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $null = New-Item -ItemType Directory -Force $ResultsDir
+    $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $problems = @()
+    if (-not $SkipXunit) {
+        try {
+            $x = Invoke-XunitTests
+            Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed, $($x.Skipped) skipped"
+            $totals.Passed += $x.Passed; $totals.Failed += $x.Failed; $totals.Skipped += $x.Skipped
+        } catch {
+            $problems += "xunit: $_"
+        }
+    }
+    $server = $null
+    try {
+        $server = Start-TestServer (Build-TestServer)
+        $p = Invoke-PesterTests $server
+        Write-Host "pester: $($p.Passed) passed, $($p.Failed) failed, $($p.Skipped) skipped"
+        $totals.Passed += $p.Passed; $totals.Failed += $p.Failed; $totals.Skipped += $p.Skipped
+    } catch {
+        $problems += "pester: $_"
+    } finally {
+        Stop-TestServer $server
+    }
+    foreach ($problem in $problems) { Write-Host "ERROR $problem" -ForegroundColor Red }
+    if ($problems) { $totals.Failed += 1 }
+    Write-Host "$($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
+    if ($totals.Failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $server = $null
+    try {
+        $server = Start-TestServer (Build-TestServer)
+        $code = Invoke-ChildPwsh (Join-Path $Root 'tools/Demo.ps1') @('-ModulePath', (Join-Path $ModuleOut 'AioHttp.psd1'), '-BaseUrl', $server.Info.http)
+        if ($code -ne 0) { throw "The demo failed (exit code $code)." }
+    } finally {
+        Stop-TestServer $server
+    }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    $benches = @(Get-ChildItem (Join-Path $Root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name)
+    if (-not $benches) { throw 'No benchmarks found in bench/ (files named *.Bench.ps1).' }
+    $server = $null
+    $failed = 0
+    try {
+        $server = Start-TestServer (Build-TestServer)
+        foreach ($bench in $benches) {
+            Write-Step "Benchmark $($bench.Name)"
+            $code = Invoke-ChildPwsh $bench.FullName @('-ModulePath', (Join-Path $ModuleOut 'AioHttp.psd1'), '-ServerInfo', $server.ReadyFile)
+            if ($code -ne 0) { $failed++; Write-Host "Benchmark $($bench.Name) failed (exit code $code)" -ForegroundColor Red }
+        }
+    } finally {
+        Stop-TestServer $server
+    }
+    if ($failed) { exit 1 }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Help' { Invoke-Help }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    'Clean' { Remove-Item $Out, (Join-Path $Root '.tools') -Recurse -Force -ErrorAction SilentlyContinue }
+}

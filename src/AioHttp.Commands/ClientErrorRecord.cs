@@ -1,0 +1,59 @@
+using System.Management.Automation;
+
+namespace AioHttp.Commands;
+
+/// <summary>
+/// Builds ErrorRecords from the engine's exceptions: the ErrorId is the aiohttp error name, so the
+/// FullyQualifiedErrorId starts with it, and the exception stays the typed one for catch [..].
+/// </summary>
+internal static class ClientErrorRecord
+{
+    private const int BodyPreviewChars = 500;
+
+    public static ErrorRecord From(Exception exception, object? target)
+    {
+        switch (exception)
+        {
+            case ClientResponseException { Response: { } response } responseError when responseError is not ContentTypeException:
+                return ForStatus(responseError, response, target);
+            case ClientException clientError:
+                return new ErrorRecord(clientError, clientError.ErrorId, Category(clientError.Kind), target);
+            case ArgumentException argumentError:
+                return new ErrorRecord(argumentError, "InvalidArgument", ErrorCategory.InvalidArgument, target);
+            case PipelineStoppedException:
+                throw exception;
+            default:
+                return new ErrorRecord(exception, "ClientError", ErrorCategory.NotSpecified, target);
+        }
+    }
+
+    /// <summary>A ClientResponseError whose ErrorDetails show the status and the start of the body.</summary>
+    public static ErrorRecord ForStatus(ClientResponseException error, ClientResponse response, object? target)
+    {
+        var record = new ErrorRecord(error, error.ErrorId, ErrorCategory.InvalidResult, target);
+        var details = $"{response.Status} {response.Reason} ({response.Method} {response.Url})";
+        if (response.IsBuffered)
+        {
+            var text = response.Text();
+            if (text.Length > 0)
+            {
+                details += ": " + (text.Length > BodyPreviewChars ? text[..BodyPreviewChars] + "…" : text);
+            }
+        }
+        record.ErrorDetails = new ErrorDetails(details)
+        {
+            RecommendedAction = "Read the response from the error's Exception.Response, or pass -SkipHttpErrorCheck to get it as output.",
+        };
+        return record;
+    }
+
+    public static ErrorCategory Category(ClientErrorKind kind) => kind switch
+    {
+        ClientErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        ClientErrorKind.Connection => ErrorCategory.ConnectionError,
+        ClientErrorKind.Security => ErrorCategory.SecurityError,
+        ClientErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        ClientErrorKind.InvalidData => ErrorCategory.InvalidData,
+        _ => ErrorCategory.InvalidResult,
+    };
+}

@@ -1,0 +1,297 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+
+namespace AioHttp.Commands;
+
+/// <summary>
+/// Invoke-AioRequest: aiohttp's session.request(...) and reading the response. Pipeline inputs run
+/// concurrently on the session's pool (up to -ThrottleLimit); results come out in input order
+/// unless -AsCompleted. Only the pipeline thread writes to the pipeline; waiting is cancellable.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "AioRequest", DefaultParameterSetName = DefaultSet)]
+[OutputType(typeof(ClientResponse))]
+public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
+{
+    private const string DefaultSet = "Default";
+    private const string BodySet = "Body";
+    private const string JsonSet = "Json";
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly InFlightRequests _inFlight = new();
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Url")]
+    [ValidateNotNullOrEmpty]
+    public string Uri { get; set; } = null!;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(HttpMethodCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Method { get; set; } = "GET";
+
+    [Parameter]
+    [ValidateNotNull]
+    public ClientSession? Session { get; set; }
+
+    [Parameter]
+    [Alias("Params")]
+    public object? Query { get; set; }
+
+    [Parameter]
+    public SwitchParameter Encoded { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public IDictionary? Headers { get; set; }
+
+    [Parameter]
+    public IDictionary? Cookies { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = BodySet, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public object? Body { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = JsonSet, ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    public object? Json { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ContentType { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoRedirect { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? MaximumRedirection { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double? Timeout { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double? ConnectTimeout { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double? ReadTimeout { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipHttpErrorCheck { get; set; }
+
+    [Parameter]
+    public SwitchParameter Stream { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 1024)]
+    public int ThrottleLimit { get; set; } = 8;
+
+    [Parameter]
+    public SwitchParameter AsCompleted { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        RequestOptions request;
+        ClientSession session;
+        try
+        {
+            session = Session ?? DefaultSession.Instance;
+            if (session.Closed) throw new SessionClosedException();
+            request = BuildRequest(session);
+        }
+        catch (Exception ex) when (ex is ClientException or ArgumentException)
+        {
+            WriteError(ClientErrorRecord.From(ex, Uri));
+            return;
+        }
+
+        // Keep at most ThrottleLimit requests running; write what has finished meanwhile.
+        while (_inFlight.Running >= ThrottleLimit)
+        {
+            _inFlight.WaitForAny(_stop.Token, ordered: !AsCompleted);
+            Flush();
+        }
+        _inFlight.Add(Uri, StartRequest(session, request));
+        Flush();
+    }
+
+    protected override void EndProcessing()
+    {
+        while (_inFlight.Count > 0)
+        {
+            _inFlight.WaitForNext(_stop.Token, ordered: !AsCompleted);
+            Flush();
+        }
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    public void Dispose()
+    {
+        // Ctrl+C, Select-Object -First, or an error upstream: cancel what is in flight, free connections.
+        _stop.Cancel();
+        _inFlight.DisposeAll();
+        _stop.Dispose();
+    }
+
+    private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request) =>
+        Task.Run(() => session.RequestAsync(request, _stop.Token));
+
+    private void Flush()
+    {
+        foreach (var (target, task) in _inFlight.TakeFinished(ordered: !AsCompleted))
+        {
+            if (task.IsCompletedSuccessfully)
+            {
+                WriteObject(task.Result);
+                continue;
+            }
+            var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();
+            if (error is OperationCanceledException && _stop.IsCancellationRequested) throw new PipelineStoppedException();
+            WriteError(ClientErrorRecord.From(error, target));
+        }
+    }
+
+    private RequestOptions BuildRequest(ClientSession session)
+    {
+        if (Encoded && Query is not null)
+            throw new ArgumentException("-Query cannot be used with -Encoded: an encoded URL is sent exactly as given. Put the query string in -Uri, or drop -Encoded.");
+        var request = new RequestOptions(Uri, Method)
+        {
+            Encoded = Encoded,
+            Auth = RequestOptionsBinder.Auth(Credential),
+            AllowRedirects = !NoRedirect,
+            MaxRedirects = MaximumRedirection,
+            Timeout = RequestOptionsBinder.Seconds(Timeout),
+            ConnectTimeout = RequestOptionsBinder.Seconds(ConnectTimeout),
+            ReadTimeout = RequestOptionsBinder.Seconds(ReadTimeout),
+            Stream = Stream,
+            RaiseForStatus = SkipHttpErrorCheck ? false : null,
+        };
+        RequestOptionsBinder.Query(Query, request);
+        foreach (var header in RequestOptionsBinder.Headers(Headers)) request.Headers.Add(header);
+        foreach (var cookie in RequestOptionsBinder.Cookies(Cookies)) request.Cookies.Add(cookie);
+        if (Session is null)
+        {
+            // The default session keeps no cookies between commands, but one command's redirect chain keeps its own.
+            request.CookieJar = new CookieJar(unsafeCookies: true);
+        }
+
+        switch (ParameterSetName)
+        {
+            case BodySet:
+                request.Body = RequestOptionsBinder.Body(Body, ContentType);
+                break;
+            case JsonSet:
+                var json = session.Options.JsonSerializer is { } serializer
+                    ? System.Text.Encoding.UTF8.GetBytes(serializer(Json))
+                    : PowerShellJsonSerializer.SerializeToUtf8(Json);
+                request.Body = new BytesPayload(json, ContentType ?? "application/json");
+                break;
+            default:
+                if (ContentType is not null) request.Headers.Add(new("Content-Type", ContentType));
+                break;
+        }
+        return request;
+    }
+
+    /// <summary>Tab completion for -Method: the standard methods (any token is accepted).</summary>
+    public sealed class HttpMethodCompleter : IArgumentCompleter
+    {
+        private static readonly string[] Methods = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE" };
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            Methods.Where(m => m.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
+                .Select(m => new CompletionResult(m, m, CompletionResultType.ParameterValue, m));
+    }
+}
+
+/// <summary>
+/// The requests a pipeline has started and not yet written, in input order. Only the pipeline
+/// thread touches it; the requests themselves run on the thread pool.
+/// </summary>
+internal sealed class InFlightRequests
+{
+    private readonly List<(string Target, Task<ClientResponse> Task)> _items = new();
+
+    public int Count => _items.Count;
+
+    public int Running => _items.Count(i => !i.Task.IsCompleted);
+
+    public void Add(string target, Task<ClientResponse> task) => _items.Add((target, task));
+
+    /// <summary>Blocks until one running request finishes (cancellable).</summary>
+    public void WaitForAny(CancellationToken cancellationToken, bool ordered)
+    {
+        var running = _items.Where(i => !i.Task.IsCompleted).Select(i => (Task)i.Task).ToArray();
+        if (running.Length == 0) return;
+        Wait(() => Task.WaitAny(running, cancellationToken));
+    }
+
+    /// <summary>Blocks until the next request to write has finished: the oldest, or (as completed) any.</summary>
+    public void WaitForNext(CancellationToken cancellationToken, bool ordered)
+    {
+        if (_items.Count == 0) return;
+        if (ordered)
+            Wait(() => _items[0].Task.Wait(cancellationToken));
+        else if (!_items.Any(i => i.Task.IsCompleted))
+            Wait(() => Task.WaitAny(_items.Select(i => (Task)i.Task).ToArray(), cancellationToken));
+    }
+
+    /// <summary>Removes and returns what can be written now, in the order it should be written.</summary>
+    public List<(string Target, Task<ClientResponse> Task)> TakeFinished(bool ordered)
+    {
+        var finished = new List<(string, Task<ClientResponse>)>();
+        if (ordered)
+        {
+            while (_items.Count > 0 && _items[0].Task.IsCompleted)
+            {
+                finished.Add(_items[0]);
+                _items.RemoveAt(0);
+            }
+        }
+        else
+        {
+            finished.AddRange(_items.Where(i => i.Task.IsCompleted));
+            _items.RemoveAll(i => i.Task.IsCompleted);
+        }
+        return finished;
+    }
+
+    /// <summary>Closes responses nobody will see (the pipeline stopped early).</summary>
+    public void DisposeAll()
+    {
+        foreach (var (_, task) in _items)
+        {
+            task.ContinueWith(static t =>
+            {
+                if (t.IsCompletedSuccessfully) t.Result.Close();
+                else _ = t.Exception; // observed
+            }, TaskScheduler.Default);
+        }
+        _items.Clear();
+    }
+
+    private static void Wait(Action wait)
+    {
+        try
+        {
+            wait();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (AggregateException)
+        {
+            // A faulted request is reported when it is written; waiting just ends.
+        }
+    }
+}

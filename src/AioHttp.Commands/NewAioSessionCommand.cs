@@ -1,0 +1,117 @@
+using System.Collections;
+using System.Management.Automation;
+
+namespace AioHttp.Commands;
+
+/// <summary>
+/// New-AioSession: aiohttp's ClientSession(...) with its TCPConnector, cookie jar and timeouts.
+/// One session serves many requests: it pools connections and keeps cookies.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "AioSession")]
+[OutputType(typeof(ClientSession))]
+public sealed class NewAioSessionCommand : PSCmdlet
+{
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BaseUrl { get; set; }
+
+    [Parameter]
+    public IDictionary? Headers { get; set; }
+
+    [Parameter]
+    public IDictionary? Cookies { get; set; }
+
+    [Parameter]
+    public SwitchParameter UnsafeCookies { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoCookies { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int Limit { get; set; } = 100;
+
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int LimitPerHost { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double Timeout { get; set; } = 300;
+
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double ConnectTimeout { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 2147483.0)]
+    public double ReadTimeout { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaximumRedirection { get; set; } = 10;
+
+    [Parameter]
+    public SwitchParameter SkipHttpErrorCheck { get; set; }
+
+    [Parameter]
+    public ScriptBlock? JsonSerializer { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    [Parameter]
+    [ValidateSet("1.1", "2")]
+    public string HttpVersion { get; set; } = "1.1";
+
+    protected override void EndProcessing()
+    {
+        if (UnsafeCookies && NoCookies)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-UnsafeCookies and -NoCookies cannot be used together: -NoCookies keeps no cookies at all."),
+                "InvalidArgument", ErrorCategory.InvalidArgument, null));
+        }
+        try
+        {
+            AbstractCookieJar jar = NoCookies ? new DummyCookieJar() : new CookieJar(unsafeCookies: UnsafeCookies);
+            foreach (var (name, value) in RequestOptionsBinder.Cookies(Cookies)) jar.AddSharedCookie(name, value);
+            var options = new ClientSessionOptions
+            {
+                BaseUrl = BaseUrl,
+                UserAgent = DefaultSession.UserAgent,
+                CookieJar = jar,
+                Limit = Limit,
+                LimitPerHost = LimitPerHost,
+                Timeout = TimeSpan.FromSeconds(Timeout),
+                ConnectTimeout = ConnectTimeout > 0 ? TimeSpan.FromSeconds(ConnectTimeout) : null,
+                ReadTimeout = ReadTimeout > 0 ? TimeSpan.FromSeconds(ReadTimeout) : null,
+                Auth = RequestOptionsBinder.Auth(Credential),
+                MaxRedirects = MaximumRedirection,
+                RaiseForStatus = !SkipHttpErrorCheck,
+                SkipCertificateCheck = SkipCertificateCheck,
+                HttpVersion = HttpVersion == "2" ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
+            };
+            foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);
+            if (JsonSerializer is { } serializer) options.JsonSerializer = value => InvokeSerializer(serializer, value);
+            var session = new ClientSession(options);
+            WriteObject(session);
+        }
+        catch (Exception ex) when (ex is ClientException or ArgumentException)
+        {
+            ThrowTerminatingError(ClientErrorRecord.From(ex, BaseUrl));
+        }
+    }
+
+    // Called on the pipeline thread by Invoke-AioRequest while it binds -Json.
+    private static string InvokeSerializer(ScriptBlock serializer, object? value)
+    {
+        var output = serializer.InvokeWithContext(null, new List<PSVariable> { new("_", value) }, value);
+        var text = string.Concat(output.Select(o => o?.BaseObject?.ToString()));
+        return text;
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+
+namespace AioHttp.Commands;
+
+/// <summary>
+/// Turns what PowerShell binds (hashtables, PSObjects, arrays, PSCredential) into the engine's types.
+/// Every refusal is an ArgumentException whose message names the parameter and what to pass instead.
+/// </summary>
+internal static class RequestOptionsBinder
+{
+    public static object? Unwrap(object? value) => value is PSObject p && p.BaseObject is not PSCustomObject ? p.BaseObject : value;
+
+    /// <summary>A header dictionary (array values repeat the header), checked for CR/LF before anything is sent.</summary>
+    public static List<KeyValuePair<string, string>> Headers(IDictionary? headers, string parameter = "-Headers")
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        if (headers is null) return result;
+        foreach (DictionaryEntry entry in headers)
+        {
+            var name = Text(entry.Key, parameter) ?? throw new ArgumentException($"{parameter} has a null header name.");
+            foreach (var value in Values(entry.Value))
+            {
+                var text = Text(value, parameter) ?? "";
+                InvalidHeaderException.ThrowIfInvalid(name, text);
+                result.Add(new(name, text));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>A cookie dictionary: name = value.</summary>
+    public static List<KeyValuePair<string, string>> Cookies(IDictionary? cookies)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        if (cookies is null) return result;
+        foreach (DictionaryEntry entry in cookies)
+        {
+            var name = Text(entry.Key, "-Cookies") ?? "";
+            if (name.Length == 0 || name.IndexOfAny(new[] { '=', ';', ' ', '\r', '\n', '\t', ',' }) >= 0)
+                throw new ArgumentException($"-Cookies has an invalid cookie name '{name}': a name cannot be empty or contain '=', ';', ',' or white space.");
+            var value = Text(Unwrap(entry.Value), "-Cookies") ?? "";
+            if (value.IndexOfAny(new[] { ';', '\r', '\n' }) >= 0)
+                throw new ArgumentException($"-Cookies: the value of cookie '{name}' contains ';' or a line break, which would corrupt the Cookie header. Encode the value first.");
+            result.Add(new(name, value));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// aiohttp's params: a dictionary (array values repeat the key), a list of pairs (@('k','v'),
+    /// [KeyValuePair], DictionaryEntry, objects with Key/Value or Name/Value), or a string.
+    /// </summary>
+    public static void Query(object? query, RequestOptions request)
+    {
+        query = Unwrap(query);
+        switch (query)
+        {
+            case null:
+                return;
+            case string s:
+                request.QueryString = s;
+                return;
+            case IDictionary dictionary:
+                request.Query = DictionaryPairs(dictionary);
+                return;
+            case IEnumerable sequence:
+                request.Query = SequencePairs(sequence);
+                return;
+            default:
+                throw new ArgumentException($"-Query takes a dictionary (@{{ key = 'value' }}), a list of pairs (@(,@('key','value'))) or a string, not {query.GetType().Name}.");
+        }
+    }
+
+    private static List<KeyValuePair<string, object?>> DictionaryPairs(IDictionary dictionary)
+    {
+        var pairs = new List<KeyValuePair<string, object?>>();
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            var key = Text(entry.Key, "-Query") ?? "";
+            foreach (var value in Values(entry.Value)) pairs.Add(new(key, Unwrap(value)));
+        }
+        return pairs;
+    }
+
+    private static List<KeyValuePair<string, object?>> SequencePairs(IEnumerable sequence)
+    {
+        var pairs = new List<KeyValuePair<string, object?>>();
+        foreach (var raw in sequence)
+        {
+            var item = Unwrap(raw);
+            switch (item)
+            {
+                case DictionaryEntry de:
+                    pairs.Add(new(Text(de.Key, "-Query") ?? "", Unwrap(de.Value)));
+                    break;
+                case KeyValuePair<string, object?> kv:
+                    pairs.Add(kv);
+                    break;
+                case KeyValuePair<string, string> kvs:
+                    pairs.Add(new(kvs.Key, kvs.Value));
+                    break;
+                case IList list when list.Count == 2:
+                    pairs.Add(new(Text(Unwrap(list[0]), "-Query") ?? "", Unwrap(list[1])));
+                    break;
+                case PSObject pso when (pso.Properties["Key"] ?? pso.Properties["Name"]) is { } keyProperty && pso.Properties["Value"] is { } valueProperty:
+                    pairs.Add(new(Text(Unwrap(keyProperty.Value), "-Query") ?? "", Unwrap(valueProperty.Value)));
+                    break;
+                case IDictionary dictionary:
+                    pairs.AddRange(DictionaryPairs(dictionary));
+                    break;
+                default:
+                    throw new ArgumentException(
+                        $"-Query: the item '{item}' is not a key/value pair. Write pairs as @(@('key','value'), @('key','value2')) or use a dictionary.");
+            }
+        }
+        return pairs;
+    }
+
+    /// <summary>
+    /// aiohttp's data=: a string (text/plain; charset=utf-8, or the -ContentType's charset), bytes,
+    /// or a dictionary (application/x-www-form-urlencoded; array values repeat the field).
+    /// </summary>
+    public static Payload Body(object? body, string? contentType)
+    {
+        body = Unwrap(body);
+        Payload payload = body switch
+        {
+            null => new BytesPayload(Array.Empty<byte>(), null),
+            string s => StringPayload.Create(s, contentType),
+            byte[] bytes => new BytesPayload(bytes),
+            IDictionary form => FormUrlEncodedPayload.Create(FormFields(form)),
+            char[] chars => StringPayload.Create(new string(chars), contentType),
+            _ => throw new ArgumentException(
+                $"-Body cannot send a {body.GetType().FullName}. Pass a string, a byte[] or a dictionary (sent as a urlencoded form); " +
+                "for JSON use -Json."),
+        };
+        if (contentType is not null) payload.ContentType = contentType;
+        return payload;
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> FormFields(IDictionary form)
+    {
+        foreach (DictionaryEntry entry in form)
+        {
+            var key = Text(entry.Key, "-Body") ?? "";
+            foreach (var value in Values(entry.Value)) yield return new(key, Text(value, "-Body") ?? "");
+        }
+    }
+
+    public static BasicAuth? Auth(PSCredential? credential) =>
+        credential is null || credential == PSCredential.Empty
+            ? null
+            : new BasicAuth(credential.UserName, credential.GetNetworkCredential().Password ?? "");
+
+    public static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    /// <summary>A value, or each element of an array value.</summary>
+    private static IEnumerable<object?> Values(object? value)
+    {
+        value = Unwrap(value);
+        if (value is IEnumerable sequence and not string and not IDictionary)
+        {
+            foreach (var item in sequence) yield return Unwrap(item);
+        }
+        else
+        {
+            yield return value;
+        }
+    }
+
+    private static string? Text(object? value, string parameter)
+    {
+        value = Unwrap(value);
+        return value switch
+        {
+            null => null,
+            string s => s,
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString(),
+        };
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text;
+
+namespace AioHttp;
+
+/// <summary>HTTP Basic credentials: aiohttp's BasicAuth (login, password, encoding latin-1 by default).</summary>
+public sealed class BasicAuth
+{
+    public BasicAuth(string login, string password = "", Encoding? encoding = null)
+    {
+        if (login.Contains(':'))
+            throw new ArgumentException("A Basic auth user name cannot contain ':' (RFC 7617). Remove it from the user name.", nameof(login));
+        Login = login;
+        Password = password;
+        Encoding = encoding ?? Encoding.Latin1;
+    }
+
+    public string Login { get; }
+    public string Password { get; }
+    public Encoding Encoding { get; }
+
+    /// <summary>The Authorization header value.</summary>
+    public string Encode() => "Basic " + Convert.ToBase64String(Encoding.GetBytes(Login + ":" + Password));
+
+    public override string ToString() => $"BasicAuth({Login})";
+}

@@ -1,0 +1,307 @@
+// One error hierarchy, one file: the shape of aiohttp's client_exceptions.py.
+// Every exception carries ErrorId, the aiohttp error name that PowerShell puts at the start of
+// an ErrorRecord's FullyQualifiedErrorId, so scripts can match on either.
+namespace AioHttp;
+
+/// <summary>What kind of failure, for callers (the cmdlets) that pick an ErrorCategory.</summary>
+public enum ClientErrorKind
+{
+    Protocol,
+    InvalidArgument,
+    Connection,
+    Security,
+    Timeout,
+    InvalidData,
+}
+
+/// <summary>aiohttp's ClientError: the base of everything the client raises.</summary>
+public class ClientException : Exception
+{
+    public ClientException(string message, Exception? inner = null) : base(message, inner) { }
+
+    /// <summary>The aiohttp error name (ErrorId prefix in PowerShell).</summary>
+    public virtual string ErrorId => "ClientError";
+
+    public virtual ClientErrorKind Kind => ClientErrorKind.Protocol;
+}
+
+/// <summary>aiohttp's ClientResponseError: the server answered, but not as hoped.</summary>
+public class ClientResponseException : ClientException
+{
+    public ClientResponseException(string message, int status, RequestInfo? requestInfo,
+        HeaderCollection? headers = null, IReadOnlyList<ClientResponse>? history = null,
+        ClientResponse? response = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Status = status;
+        RequestInfo = requestInfo;
+        Headers = headers;
+        History = history ?? Array.Empty<ClientResponse>();
+        Response = response;
+    }
+
+    public override string ErrorId => "ClientResponseError";
+    public int Status { get; }
+    public RequestInfo? RequestInfo { get; }
+    public HeaderCollection? Headers { get; }
+    public IReadOnlyList<ClientResponse> History { get; }
+    /// <summary>The response itself, body still readable.</summary>
+    public ClientResponse? Response { get; }
+}
+
+/// <summary>aiohttp's ContentTypeError: Json() on a response that is not JSON.</summary>
+public sealed class ContentTypeException : ClientResponseException
+{
+    public ContentTypeException(string message, ClientResponse response)
+        : base(message, response.Status, response.RequestInfo, response.Headers, response.History, response) { }
+
+    public override string ErrorId => "ContentTypeError";
+    public override ClientErrorKind Kind => ClientErrorKind.InvalidData;
+}
+
+/// <summary>aiohttp's TooManyRedirects.</summary>
+public sealed class TooManyRedirectsException : ClientResponseException
+{
+    public TooManyRedirectsException(string message, ClientResponse response)
+        : base(message, response.Status, response.RequestInfo, response.Headers, response.History, response) { }
+
+    public override string ErrorId => "TooManyRedirects";
+}
+
+/// <summary>aiohttp's WSServerHandshakeError: the websocket upgrade was refused.</summary>
+public sealed class WSServerHandshakeException : ClientResponseException
+{
+    public WSServerHandshakeException(string message, int status, RequestInfo? requestInfo, HeaderCollection? headers = null, Exception? inner = null)
+        : base(message, status, requestInfo, headers, null, null, inner) { }
+
+    public override string ErrorId => "WSServerHandshakeError";
+}
+
+/// <summary>aiohttp's ClientHttpProxyError: the proxy refused (e.g. 407 on CONNECT).</summary>
+public sealed class ClientHttpProxyException : ClientResponseException
+{
+    public ClientHttpProxyException(string message, int status, RequestInfo? requestInfo, Exception? inner = null)
+        : base(message, status, requestInfo, null, null, null, inner) { }
+
+    public override string ErrorId => "ClientHttpProxyError";
+    public override ClientErrorKind Kind => ClientErrorKind.Connection;
+}
+
+/// <summary>aiohttp's ClientPayloadError: truncated body, bad chunking, bad compression.</summary>
+public sealed class ClientPayloadException : ClientException
+{
+    public ClientPayloadException(string message, Exception? inner = null) : base(message, inner) { }
+    public override string ErrorId => "ClientPayloadError";
+    public override ClientErrorKind Kind => ClientErrorKind.InvalidData;
+}
+
+/// <summary>aiohttp's InvalidURL: malformed URL, bad port, bad IDNA host.</summary>
+public class InvalidUrlException : ClientException
+{
+    public InvalidUrlException(string url, string message, Exception? inner = null) : base(message, inner)
+    {
+        Url = url;
+    }
+
+    public override string ErrorId => "InvalidURL";
+    public override ClientErrorKind Kind => ClientErrorKind.InvalidArgument;
+    /// <summary>The URL as given.</summary>
+    public string Url { get; }
+}
+
+/// <summary>aiohttp's NonHttpUrlClientError: a scheme other than http(s) (ws(s) for websockets).</summary>
+public sealed class NonHttpUrlException : ClientException
+{
+    public NonHttpUrlException(string url, string message) : base(message)
+    {
+        Url = url;
+    }
+
+    public override string ErrorId => "NonHttpUrlClientError";
+    public override ClientErrorKind Kind => ClientErrorKind.InvalidArgument;
+    public string Url { get; }
+}
+
+/// <summary>aiohttp's ClientConnectionError: anything that went wrong with the connection.</summary>
+public class ClientConnectionException : ClientException
+{
+    public ClientConnectionException(string message, Exception? inner = null) : base(message, inner) { }
+    public override string ErrorId => "ClientConnectionError";
+    public override ClientErrorKind Kind => ClientErrorKind.Connection;
+}
+
+/// <summary>aiohttp's ClientConnectorError: the connection could not be made (refused, unreachable).</summary>
+public class ClientConnectorException : ClientConnectionException
+{
+    public ClientConnectorException(string host, int port, string message, Exception? inner = null) : base(message, inner)
+    {
+        Host = host;
+        Port = port;
+    }
+
+    public override string ErrorId => "ClientConnectorError";
+    public string Host { get; }
+    public int Port { get; }
+}
+
+/// <summary>aiohttp's ClientConnectorDNSError: the host name does not resolve.</summary>
+public sealed class ClientConnectorDnsException : ClientConnectorException
+{
+    public ClientConnectorDnsException(string host, int port, string message, Exception? inner = null)
+        : base(host, port, message, inner) { }
+
+    public override string ErrorId => "ClientConnectorDNSError";
+}
+
+/// <summary>aiohttp's ClientSSLError: the base of both TLS failures.</summary>
+public abstract class ClientSslException : ClientConnectorException
+{
+    protected ClientSslException(string host, int port, string message, Exception? inner = null)
+        : base(host, port, message, inner) { }
+
+    public override string ErrorId => "ClientSSLError";
+    public override ClientErrorKind Kind => ClientErrorKind.Security;
+}
+
+/// <summary>aiohttp's ClientConnectorCertificateError: certificate not trusted, expired or for another host.</summary>
+public sealed class ClientConnectorCertificateException : ClientSslException
+{
+    public ClientConnectorCertificateException(string host, int port, string message, Exception? inner = null)
+        : base(host, port, message, inner) { }
+
+    public override string ErrorId => "ClientConnectorCertificateError";
+}
+
+/// <summary>aiohttp's ClientConnectorSSLError: any other TLS handshake failure.</summary>
+public sealed class ClientConnectorSslException : ClientSslException
+{
+    public ClientConnectorSslException(string host, int port, string message, Exception? inner = null)
+        : base(host, port, message, inner) { }
+
+    public override string ErrorId => "ClientConnectorSSLError";
+}
+
+/// <summary>aiohttp's ServerConnectionError.</summary>
+public class ServerConnectionException : ClientConnectionException
+{
+    public ServerConnectionException(string message, Exception? inner = null) : base(message, inner) { }
+    public override string ErrorId => "ServerConnectionError";
+}
+
+/// <summary>aiohttp's ServerDisconnectedError: the server closed the connection mid-exchange.</summary>
+public sealed class ServerDisconnectedException : ServerConnectionException
+{
+    public ServerDisconnectedException(string message = "Server disconnected", Exception? inner = null) : base(message, inner) { }
+    public override string ErrorId => "ServerDisconnectedError";
+}
+
+/// <summary>aiohttp's ServerFingerprintMismatch: the pinned certificate digest differs.</summary>
+public sealed class ServerFingerprintMismatchException : ServerConnectionException
+{
+    public ServerFingerprintMismatchException(string expected, string got, string host, int port)
+        : base($"The certificate of {host}:{port} has SHA-256 fingerprint {got}, but the session pins {expected}. " +
+               "Check -Fingerprint, or that you are talking to the server you meant to.")
+    {
+        Expected = expected;
+        Got = got;
+        Host = host;
+        Port = port;
+    }
+
+    public override string ErrorId => "ServerFingerprintMismatch";
+    public override ClientErrorKind Kind => ClientErrorKind.Security;
+    public string Expected { get; }
+    public string Got { get; }
+    public string Host { get; }
+    public int Port { get; }
+}
+
+/// <summary>Which timeout fired.</summary>
+public enum TimeoutKind
+{
+    /// <summary>The whole request (redirects and body included).</summary>
+    Total,
+    /// <summary>Making the connection, including the wait for a pool slot.</summary>
+    Connect,
+    /// <summary>The longest gap between two reads.</summary>
+    Read,
+}
+
+/// <summary>aiohttp's ServerTimeoutError: the base of the connect and read timeouts, and the total timeout itself.</summary>
+public class ServerTimeoutException : ServerConnectionException
+{
+    public ServerTimeoutException(TimeoutKind kind, TimeSpan limit, string message, Exception? inner = null) : base(message, inner)
+    {
+        TimeoutKind = kind;
+        Limit = limit;
+    }
+
+    public ServerTimeoutException(TimeSpan limit, Exception? inner = null)
+        : this(TimeoutKind.Total, limit,
+            $"Total timeout of {limit.TotalSeconds:0.###} s exceeded (the whole request, redirects and body included). Raise -Timeout, or 0 for none.", inner) { }
+
+    public override string ErrorId => "ServerTimeoutError";
+    public override ClientErrorKind Kind => ClientErrorKind.Timeout;
+    public TimeoutKind TimeoutKind { get; }
+    public TimeSpan Limit { get; }
+}
+
+/// <summary>aiohttp's ConnectionTimeoutError: the connect timeout fired.</summary>
+public sealed class ConnectionTimeoutException : ServerTimeoutException
+{
+    public ConnectionTimeoutException(TimeSpan limit, string target, Exception? inner = null)
+        : base(TimeoutKind.Connect, limit,
+            $"Connect timeout of {limit.TotalSeconds:0.###} s exceeded while connecting to {target}. Raise -ConnectTimeout, or check that the host is reachable.", inner) { }
+
+    public override string ErrorId => "ConnectionTimeoutError";
+}
+
+/// <summary>aiohttp's SocketTimeoutError: the read timeout (longest gap between reads) fired.</summary>
+public sealed class SocketTimeoutException : ServerTimeoutException
+{
+    public SocketTimeoutException(TimeSpan limit, Exception? inner = null)
+        : base(TimeoutKind.Read, limit,
+            $"Read timeout of {limit.TotalSeconds:0.###} s exceeded: the server sent nothing for that long. Raise -ReadTimeout, or 0 for none.", inner) { }
+
+    public override string ErrorId => "SocketTimeoutError";
+}
+
+/// <summary>A header name or value that cannot go on the wire (CR, LF or NUL in it, or a name that is not a token): refused before anything is sent.</summary>
+public sealed class InvalidHeaderException : ClientException
+{
+    public InvalidHeaderException(string name, string message) : base(message)
+    {
+        Name = name;
+    }
+
+    public override string ErrorId => "InvalidHeader";
+    public override ClientErrorKind Kind => ClientErrorKind.InvalidArgument;
+    public string Name { get; }
+
+    /// <summary>Throws when the header could split the request or is not a valid field name (RFC 9110 5.1, 5.5).</summary>
+    public static void ThrowIfInvalid(string name, string value)
+    {
+        if (name.Length == 0)
+            throw new InvalidHeaderException(name, "A header name cannot be empty.");
+        foreach (var c in name)
+        {
+            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c))
+                throw new InvalidHeaderException(name, $"The header name '{Printable(name)}' contains '{Printable(c.ToString())}', which a header name cannot contain. Use letters, digits and -.");
+        }
+        foreach (var c in value)
+        {
+            if (c is '\r' or '\n' or '\0')
+                throw new InvalidHeaderException(name, $"The value of header '{name}' contains a CR, LF or NUL character ('{Printable(value)}'), which could split the request. Remove the line break.");
+        }
+    }
+
+    private static string Printable(string s) => s.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\0", "\\0");
+}
+
+/// <summary>A session that has been closed refuses new work.</summary>
+public sealed class SessionClosedException : ClientException
+{
+    public SessionClosedException() : base("The session is closed. Create a new one with New-AioSession (or new ClientSession(...)).") { }
+    public override string ErrorId => "SessionClosed";
+    public override ClientErrorKind Kind => ClientErrorKind.InvalidArgument;
+}

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace AioHttp;
+
+/// <summary>
+/// A response: aiohttp's ClientResponse. By default its body has been read in full; a response made
+/// with <see cref="RequestOptions.Stream"/> reads from the network through <see cref="Content"/>
+/// until the caller closes it.
+/// </summary>
+public sealed class ClientResponse : IDisposable, IAsyncDisposable
+{
+    private readonly HttpResponseMessage _message;
+    private readonly RequestTimer _timer;
+    private readonly Action _release;
+    private readonly long _startedAt;
+    private byte[]? _body;
+    private int _released;
+    private int _closed;
+    private bool _ownsTimer;
+    private TimeSpan _elapsed;
+
+    internal ClientResponse(HttpResponseMessage message, RequestInfo requestInfo, IReadOnlyList<ClientResponse> history,
+        RequestTimer timer, Action release, long startedAt, IReadOnlyDictionary<string, Cookie> cookies)
+    {
+        _message = message;
+        _timer = timer;
+        _release = release;
+        _startedAt = startedAt;
+        RequestInfo = requestInfo;
+        History = history;
+        Cookies = cookies;
+        Status = (int)message.StatusCode;
+        Reason = message.ReasonPhrase ?? "";
+        Version = message.Version;
+        Method = requestInfo.Method;
+        Url = requestInfo.Url;
+
+        Headers = new HeaderCollection();
+        var raw = new List<KeyValuePair<byte[], byte[]>>();
+        foreach (var group in message.Headers.NonValidated.Concat(message.Content.Headers.NonValidated))
+        {
+            foreach (var value in group.Value)
+            {
+                Headers.Add(group.Key, value);
+                raw.Add(new(Encoding.Latin1.GetBytes(group.Key), Encoding.Latin1.GetBytes(value)));
+            }
+        }
+        RawHeaders = raw;
+
+        var contentType = Headers["Content-Type"];
+        if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            ContentType = mediaType.MediaType?.ToLowerInvariant() ?? "application/octet-stream";
+            Charset = string.IsNullOrEmpty(mediaType.CharSet) ? null : mediaType.CharSet.Trim('"');
+        }
+        else
+        {
+            // aiohttp's default when the header is absent or unparsable.
+            ContentType = "application/octet-stream";
+        }
+        if (long.TryParse(Headers["Content-Length"], out var length)) ContentLength = length;
+
+        var source = ContentDecoding.Wrap(message.Content.ReadAsStream(), Headers.GetAll("Content-Encoding"));
+        var lineEncoding = (Charset is not null ? Charsets.GetEncoding(Charset) : null) ?? new UTF8Encoding(false);
+        Content = new ContentReader(source, timer, Release, lineEncoding);
+        _elapsed = Stopwatch.GetElapsedTime(startedAt);
+    }
+
+    public int Status { get; }
+    public string Reason { get; }
+    /// <summary>Status below 400 (aiohttp's ok).</summary>
+    public bool Ok => Status < 400;
+    public string Method { get; }
+    /// <summary>The final URL (after redirects), normalised and escaped.</summary>
+    public Url Url { get; }
+    public Version Version { get; }
+    public HeaderCollection Headers { get; }
+    /// <summary>Header names and values as bytes (Latin-1, as on the wire), in the order received.</summary>
+    public IReadOnlyList<KeyValuePair<byte[], byte[]>> RawHeaders { get; }
+    /// <summary>The cookies this response set (not those of earlier redirect hops: see <see cref="History"/>).</summary>
+    public IReadOnlyDictionary<string, Cookie> Cookies { get; }
+    /// <summary>The redirect responses that led here, oldest first.</summary>
+    public IReadOnlyList<ClientResponse> History { get; }
+    public RequestInfo RequestInfo { get; }
+    /// <summary>The media type, lower-cased, without parameters ("application/octet-stream" when absent).</summary>
+    public string ContentType { get; }
+    /// <summary>The charset parameter of Content-Type, or null.</summary>
+    public string? Charset { get; }
+    public long? ContentLength { get; }
+    /// <summary>From sending the request to having the body (for streamed responses: to the headers).</summary>
+    public TimeSpan Elapsed => _elapsed;
+    /// <summary>The body as a stream reader (aiohttp's resp.content).</summary>
+    public ContentReader Content { get; }
+    /// <summary>True once the whole body is in memory.</summary>
+    public bool IsBuffered => _body is not null;
+    public bool Closed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>The whole body as bytes (aiohttp's read()); reads the rest from the network when streamed.</summary>
+    public byte[] Read() => ReadAsync().GetAwaiter().GetResult();
+
+    public async Task<byte[]> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_body is not null) return _body;
+        if (Closed) throw new ClientPayloadException("The response is closed and its body was not read. Read it before Close(), or without -Stream.");
+        // The size hint avoids a copy when the body is not content-encoded.
+        var hint = Headers["Content-Encoding"] is null && Content.BytesRead == 0 ? ContentLength : null;
+        _body = await Content.ReadToEndAsync(hint, cancellationToken).ConfigureAwait(false);
+        _elapsed = Stopwatch.GetElapsedTime(_startedAt);
+        return _body;
+    }
+
+    /// <summary>The body decoded as text (aiohttp's text()): the given encoding, else the charset, else UTF-8 for JSON, else detected.</summary>
+    public string Text(string? encoding = null) => TextAsync(encoding).GetAwaiter().GetResult();
+
+    public async Task<string> TextAsync(string? encoding = null, CancellationToken cancellationToken = default)
+    {
+        var body = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        return Charsets.Decode(body, ResolveEncoding(encoding, body));
+    }
+
+    /// <summary>The encoding text is decoded with: explicit, else charset, else UTF-8 for JSON, else guessed from the bytes.</summary>
+    public Encoding ResolveEncoding(string? encoding, ReadOnlySpan<byte> body)
+    {
+        if (!string.IsNullOrEmpty(encoding)) return Charsets.GetEncodingOrThrow(encoding);
+        if (Charset is not null && Charsets.GetEncoding(Charset) is { } named) return named;
+        if (IsJsonMediaType(ContentType)) return new UTF8Encoding(false);
+        return Charsets.Detect(body);
+    }
+
+    /// <summary>
+    /// The body as JSON text, after aiohttp's content-type check (application/json or any +json type;
+    /// else ContentTypeError). Null when the body is empty, as aiohttp's json() returns None.
+    /// </summary>
+    public string? JsonText(bool checkContentType = true, string? encoding = null)
+    {
+        if (checkContentType && !IsJsonMediaType(ContentType))
+        {
+            throw new ContentTypeException(
+                $"Attempt to decode JSON with unexpected mimetype: {ContentType} (from {Url}). " +
+                "Call Json($false) to parse it anyway, or Text() to read it as text.", this);
+        }
+        var text = Text(encoding);
+        return string.IsNullOrWhiteSpace(text) ? null : text;
+    }
+
+    /// <summary>
+    /// How <see cref="Json"/> shapes parsed JSON. The default gives a System.Text.Json JsonElement; the
+    /// PowerShell module sets it (on import) to ConvertFrom-Json's own shaping, so Json() returns
+    /// exactly what ConvertFrom-Json would.
+    /// </summary>
+    public static Func<string, object?> JsonParser { get; set; } = static text =>
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    };
+
+    /// <summary>aiohttp's json(): the body parsed (null for an empty body), after the content-type check unless told not to.</summary>
+    public object? Json(bool checkContentType = true) => Json(checkContentType, null);
+
+    /// <summary>aiohttp's json(encoding=...): as <see cref="Json(bool)"/>, decoding with the given encoding.</summary>
+    public object? Json(bool checkContentType, string? encoding)
+    {
+        var text = JsonText(checkContentType, encoding);
+        return text is null ? null : JsonParser(text);
+    }
+
+    /// <summary>The body parsed as JSON (System.Text.Json); see <see cref="JsonText"/> for the checks.</summary>
+    public async Task<JsonDocument?> JsonDocumentAsync(bool checkContentType = true, CancellationToken cancellationToken = default)
+    {
+        await ReadAsync(cancellationToken).ConfigureAwait(false);
+        var text = JsonText(checkContentType);
+        return text is null ? null : JsonDocument.Parse(text);
+    }
+
+    /// <summary>aiohttp's raise_for_status(): a ClientResponseError for status 400 and above.</summary>
+    public void RaiseForStatus()
+    {
+        if (Status >= 400) throw CreateStatusError();
+    }
+
+    /// <summary>The ClientResponseError for this response (whatever its status).</summary>
+    public ClientResponseException CreateStatusError() =>
+        new($"{Status}, message='{Reason}', url='{Url}'", Status, RequestInfo, Headers, History, this);
+
+    /// <summary>Frees the connection; an unread body is discarded (the connection is then not reused).</summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        _message.Dispose();
+        Release();
+    }
+
+    public void Dispose() => Close();
+
+    public ValueTask DisposeAsync()
+    {
+        Close();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
+        _release();
+        if (_ownsTimer) _timer.Dispose();
+    }
+
+    /// <summary>The final response of a redirect chain ends the request's timeouts when it is released.</summary>
+    internal void TakeTimerOwnership() => _ownsTimer = true;
+
+    /// <summary>The decoded body text, so that PowerShell's string conversion (ConvertFrom-Json) sees the body.</summary>
+    public override string ToString()
+    {
+        try
+        {
+            return Text();
+        }
+        catch (Exception ex) when (ex is ClientException or InvalidOperationException or ObjectDisposedException)
+        {
+            return $"<ClientResponse {Status} {Reason} {Url}: body unavailable: {ex.Message}>";
+        }
+    }
+
+    internal static bool IsJsonMediaType(string mediaType) =>
+        mediaType == "application/json" ||
+        (mediaType.StartsWith("application/", StringComparison.Ordinal) && mediaType.EndsWith("+json", StringComparison.Ordinal));
+}

@@ -1,0 +1,447 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace AioHttp;
+
+/// <summary>
+/// aiohttp's ClientSession: a connection pool, a cookie jar, default headers and timeouts, and the
+/// request loop (URL building, headers, cookies, redirects with History, timeouts, error mapping).
+/// One per application is the rule; it is thread-safe and disposable.
+/// </summary>
+public sealed class ClientSession : IDisposable, IAsyncDisposable
+{
+    /// <summary>The engine's version, as it appears in the User-Agent.</summary>
+    public static readonly string Version =
+        typeof(ClientSession).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
+
+    public static readonly string DefaultUserAgent = $"AioHttp/{Version}";
+
+    private static readonly HashSet<string> BodyMethods = new(StringComparer.OrdinalIgnoreCase) { "POST", "PUT", "PATCH", "DELETE" };
+
+    private readonly Connector _connector;
+    private readonly Url? _baseUrl;
+    private readonly List<KeyValuePair<string, string>> _headers;
+    private int _closed;
+
+    public ClientSession() : this(new ClientSessionOptions()) { }
+
+    public ClientSession(ClientSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Limit < 0) throw new ArgumentOutOfRangeException(nameof(options), options.Limit, "Limit cannot be negative: use 0 for unlimited.");
+        if (options.LimitPerHost < 0) throw new ArgumentOutOfRangeException(nameof(options), options.LimitPerHost, "LimitPerHost cannot be negative: use 0 for unlimited.");
+        if (options.MaxRedirects < 0) throw new ArgumentOutOfRangeException(nameof(options), options.MaxRedirects, "MaxRedirects cannot be negative.");
+        CheckTimeout(options.Timeout, "Timeout");
+        CheckTimeout(options.ConnectTimeout, "ConnectTimeout");
+        CheckTimeout(options.ReadTimeout, "ReadTimeout");
+        if (options.BaseUrl is { } baseUrl)
+        {
+            var parsed = Url.Parse(baseUrl);
+            if (!parsed.IsAbsolute)
+                throw new InvalidUrlException(baseUrl, $"The base URL '{baseUrl}' is not absolute. Give a full URL such as http://host/api/.");
+            if (!parsed.Path.EndsWith('/'))
+                throw new InvalidUrlException(baseUrl, $"The base URL '{baseUrl}' must end with '/' (as aiohttp requires), so relative paths join beneath it: use '{baseUrl}/'.");
+            EnsureHttp(parsed, baseUrl);
+            _baseUrl = parsed;
+        }
+        foreach (var (name, value) in options.Headers) InvalidHeaderException.ThrowIfInvalid(name, value);
+        Options = options;
+        _headers = options.Headers.ToList();
+        CookieJar = options.CookieJar ?? new CookieJar();
+        _connector = new Connector(options);
+    }
+
+    public ClientSessionOptions Options { get; }
+    public Url? BaseUrl => _baseUrl;
+    public AbstractCookieJar CookieJar { get; }
+    public bool Closed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>TCP connections open (idle in the pool or in use).</summary>
+    public int OpenConnections => _connector.OpenConnections;
+    /// <summary>Requests holding a connection slot (aiohttp counts connections in use).</summary>
+    public int InUse => _connector.Limiter.InUse;
+    /// <summary>Requests waiting for a slot under Limit.</summary>
+    public int Waiting => _connector.Limiter.Waiting;
+    /// <summary>Open connections not in use.</summary>
+    public int Idle => Math.Max(0, OpenConnections - InUse);
+    /// <summary>TCP connections made since the session started (a reused connection does not count).</summary>
+    public int ConnectionsCreated => _connector.ConnectionsCreated;
+
+    public Task<ClientResponse> GetAsync(string url, CancellationToken cancellationToken = default) =>
+        RequestAsync(new RequestOptions(url), cancellationToken);
+
+    /// <summary>Builds the URL a request would go to (base URL, params, requoting), without sending.</summary>
+    public Url BuildUrl(RequestOptions request)
+    {
+        if (request.Encoded && (request.Query is not null || request.QueryString is not null))
+            throw new ArgumentException("-Query (params) cannot be used with -Encoded: an encoded URL is sent exactly as given. Put the query in the URL, or drop -Encoded.");
+        var url = Url.Parse(request.Url, request.Encoded);
+        if (!url.IsAbsolute)
+        {
+            if (_baseUrl is null)
+                throw new InvalidUrlException(request.Url, $"'{request.Url}' is not an absolute URL. Give a full URL such as http://host/path, or a session with -BaseUrl.");
+            url = _baseUrl.Join(url);
+        }
+        EnsureHttp(url, request.Url);
+        if (request.Query is not null) url = url.ExtendQuery(request.Query);
+        if (request.QueryString is not null) url = url.ExtendQuery(request.QueryString);
+        return url.WithoutFragment();
+    }
+
+    /// <summary>Sends a request, follows redirects, and (unless streaming) reads the body.</summary>
+    public async Task<ClientResponse> RequestAsync(RequestOptions request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Closed) throw new SessionClosedException();
+        var method = NormalizeMethod(request.Method);
+        var url = BuildUrl(request);
+        var headers = MergeHeaders(request);
+        var jar = request.CookieJar ?? CookieJar;
+        var auth = request.Auth ?? Options.Auth;
+        var body = request.Body;
+        var maxRedirects = request.MaxRedirects ?? Options.MaxRedirects;
+        var allowRedirects = request.AllowRedirects && maxRedirects > 0;
+        var timer = new RequestTimer(request.Timeout ?? Options.Timeout, request.ConnectTimeout ?? Options.ConnectTimeout,
+            request.ReadTimeout ?? Options.ReadTimeout, cancellationToken);
+        var startedAt = Stopwatch.GetTimestamp();
+        var history = new List<ClientResponse>();
+        try
+        {
+            while (true)
+            {
+                var response = await SendOnceAsync(method, url, headers, auth, body, jar, request.Cookies, history.ToArray(), timer, startedAt).ConfigureAwait(false);
+                var location = response.Headers["Location"];
+                if (!allowRedirects || !IsRedirect(response.Status) || location is null)
+                {
+                    response.TakeTimerOwnership();
+                    if (!request.Stream)
+                    {
+                        await ReadBodyAsync(response, timer).ConfigureAwait(false);
+                    }
+                    if ((request.RaiseForStatus ?? Options.RaiseForStatus) && response.Status >= 400) throw response.CreateStatusError();
+                    return response;
+                }
+
+                // A redirect: keep it (its small body read) in History, then follow (aiohttp's rules).
+                await ReadBodyAsync(response, timer).ConfigureAwait(false);
+                response.Close();
+                history.Add(response);
+                if (history.Count > maxRedirects)
+                {
+                    throw new TooManyRedirectsException(
+                        $"Exceeded {maxRedirects} redirects (last: {response.Status} to '{location}'). Raise -MaximumRedirection, or use -NoRedirect to see the redirect.",
+                        response);
+                }
+                var next = Url.Parse(location);
+                next = next.IsAbsolute ? next : url.Join(next);
+                if (next.Scheme is not ("http" or "https"))
+                {
+                    throw new NonHttpUrlException(location,
+                        $"The server redirected to '{location}', which is not an http(s) URL; AioHttp only follows http and https redirects. Use -NoRedirect to see the response.");
+                }
+                next = next.WithoutFragment();
+                if (response.Status == 303 && method != "HEAD" || response.Status is 301 or 302 && method == "POST")
+                {
+                    method = "GET";
+                    body = null;
+                }
+                else if (body is not null && !body.IsReplayable)
+                {
+                    throw new ClientException(
+                        $"The server answered {response.Status} asking to resend the body to '{next}', but the body ({body.Description}) can only be sent once. " +
+                        "Send a body that can be read again (a string, bytes, a file), or use -NoRedirect.");
+                }
+                if (!SameOrigin(url, next))
+                {
+                    // Credentials stay with the origin they were given for (aiohttp drops auth across origins).
+                    auth = null;
+                    headers.RemoveAll(h => string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase));
+                }
+                url = next;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+        {
+            timer.Dispose();
+            throw MapException(ex, timer, url);
+        }
+        catch (ClientResponseException e) when (e.Response is not null && e is not TooManyRedirectsException)
+        {
+            throw; // the response (and its timer) lives on in the error, body readable
+        }
+        catch
+        {
+            timer.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<ClientResponse> SendOnceAsync(string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
+        Payload? body, AbstractCookieJar jar, IList<KeyValuePair<string, string>> requestCookies, IReadOnlyList<ClientResponse> history,
+        RequestTimer timer, long startedAt)
+    {
+        var uri = url.ToUri();
+        var message = new HttpRequestMessage(new HttpMethod(method), uri)
+        {
+            Version = Options.HttpVersion,
+            VersionPolicy = Options.HttpVersion.Major >= 2 && url.Scheme == "http"
+                ? HttpVersionPolicy.RequestVersionExact   // h2c by prior knowledge
+                : HttpVersionPolicy.RequestVersionOrLower, // h2 by ALPN, else HTTP/1.1
+        };
+        message.Options.Set(Connector.TimerKey, timer);
+        var sent = new HeaderCollection();
+        sent.Add("Host", url.HostPort);
+
+        if (body is not null)
+        {
+            message.Content = body.ToHttpContent();
+        }
+        else if (BodyMethods.Contains(method))
+        {
+            // aiohttp sends Content-Length: 0 for a bodyless POST/PUT/PATCH/DELETE.
+            message.Content = new ByteArrayContent(Array.Empty<byte>());
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            if (string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase) && value.Length == 0)
+                continue;
+            if (!message.Headers.TryAddWithoutValidation(name, value))
+            {
+                message.Content ??= new ByteArrayContent(Array.Empty<byte>());
+                message.Content.Headers.Remove(name);
+                message.Content.Headers.TryAddWithoutValidation(name, value);
+                continue;
+            }
+            if (!string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase)) sent.Add(name, value);
+        }
+
+        var effectiveAuth = auth ?? (url.User is { } user ? new BasicAuth(user, url.Password ?? "") : null);
+        if (effectiveAuth is not null && !message.Headers.Contains("Authorization"))
+        {
+            var value = effectiveAuth.Encode();
+            message.Headers.TryAddWithoutValidation("Authorization", value);
+            sent.Add("Authorization", value);
+        }
+
+        var cookieHeader = BuildCookieHeader(jar, uri, requestCookies, message.Headers);
+        if (cookieHeader is not null)
+        {
+            message.Headers.Remove("Cookie");
+            message.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+            sent.Set("Cookie", cookieHeader);
+        }
+        if (message.Content is not null)
+        {
+            foreach (var h in message.Content.Headers.NonValidated)
+                foreach (var v in h.Value) sent.Add(h.Key, v);
+            if (message.Content.Headers.ContentLength is { } length) sent.Set("Content-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var requestInfo = new RequestInfo(url, method, sent);
+
+        // The connect clock covers the wait for a pool slot (as in aiohttp).
+        Action release;
+        using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
+        {
+            if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
+            try
+            {
+                release = await _connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!timer.TotalToken.IsCancellationRequested && !timer.CallerToken.IsCancellationRequested && timer.Connect is { } limit)
+            {
+                throw new ConnectionTimeoutException(limit, $"{url.HostPort} (waiting for a free connection: {_connector.Limiter.InUse} in use, Limit {_connector.Limiter.Limit})");
+            }
+        }
+
+        HttpResponseMessage httpResponse;
+        timer.StartRead();
+        try
+        {
+            httpResponse = await _connector.SendAsync(message, timer.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            release();
+            message.Dispose();
+            throw;
+        }
+        finally
+        {
+            timer.StopRead();
+        }
+
+        var setCookies = httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? values.ToArray() : Array.Empty<string>();
+        var cookies = ParseResponseCookies(setCookies, uri);
+        if (setCookies.Length > 0) jar.UpdateCookies(setCookies, uri);
+        return new ClientResponse(httpResponse, requestInfo, history, timer, release, startedAt, cookies);
+    }
+
+    private static async Task ReadBodyAsync(ClientResponse response, RequestTimer timer)
+    {
+        try
+        {
+            await response.ReadAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            response.Close();
+            throw;
+        }
+    }
+
+    private static IReadOnlyDictionary<string, Cookie> ParseResponseCookies(string[] setCookies, Uri uri)
+    {
+        if (setCookies.Length == 0) return EmptyCookies;
+        var result = new Dictionary<string, Cookie>(StringComparer.Ordinal);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var header in setCookies)
+        {
+            if (SetCookieParser.TryParse(header, uri, now, out var cookie, out _) && cookie is not null)
+                result[cookie.Name] = cookie;
+        }
+        return result;
+    }
+
+    private static readonly IReadOnlyDictionary<string, Cookie> EmptyCookies = new Dictionary<string, Cookie>();
+
+    private static string? BuildCookieHeader(AbstractCookieJar jar, Uri uri, IList<KeyValuePair<string, string>> requestCookies, HttpRequestHeaders headers)
+    {
+        var parts = new List<string>();
+        if (headers.NonValidated.TryGetValues("Cookie", out var explicitCookie)) parts.AddRange(explicitCookie);
+        var fromJar = jar.GetCookieHeader(uri);
+        if (fromJar is not null) parts.Add(fromJar);
+        foreach (var (name, value) in requestCookies) parts.Add($"{name}={value}");
+        return parts.Count == 0 ? null : string.Join("; ", parts);
+    }
+
+    private List<KeyValuePair<string, string>> MergeHeaders(RequestOptions request)
+    {
+        // aiohttp's defaults, then the session's headers, then the request's: a later name replaces an earlier one.
+        var merged = new List<KeyValuePair<string, string>>
+        {
+            new("Accept", "*/*"),
+            new("Accept-Encoding", ContentDecoding.AcceptEncoding),
+            new("User-Agent", Options.UserAgent),
+        };
+        Overlay(merged, _headers);
+        foreach (var (name, value) in request.Headers) InvalidHeaderException.ThrowIfInvalid(name, value);
+        Overlay(merged, request.Headers);
+        return merged;
+
+        static void Overlay(List<KeyValuePair<string, string>> target, IEnumerable<KeyValuePair<string, string>> layer)
+        {
+            var replaced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in layer)
+            {
+                if (replaced.Add(name)) target.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+                target.Add(new(name, value));
+            }
+        }
+    }
+
+    private static string NormalizeMethod(string method)
+    {
+        if (string.IsNullOrEmpty(method)) return "GET";
+        foreach (var c in method)
+        {
+            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c))
+                throw new ArgumentException($"'{method}' is not a valid HTTP method: a method is a token of letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 9.1).", nameof(method));
+        }
+        return method.ToUpperInvariant();
+    }
+
+    private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
+
+    private static bool SameOrigin(Url a, Url b) => a.Scheme == b.Scheme && a.Host == b.Host && a.Port == b.Port;
+
+    private static void EnsureHttp(Url url, string original)
+    {
+        if (url.Scheme is not ("http" or "https"))
+            throw new NonHttpUrlException(original, $"'{original}' is not an http or https URL (scheme '{url.Scheme}'). AioHttp requests need http:// or https:// (ws:// and wss:// go to Connect-AioWebSocket).");
+    }
+
+    private static void CheckTimeout(TimeSpan? value, string name)
+    {
+        if (value is { } v && v < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(name, v, $"{name} cannot be negative: give seconds, or 0 for none.");
+    }
+
+    /// <summary>Turns .NET's failures into aiohttp's errors, naming what failed and what to try.</summary>
+    internal static Exception MapException(Exception ex, RequestTimer timer, Url url)
+    {
+        if (ex is OperationCanceledException oce) return timer.Translate(oce);
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ClientException clientError) return clientError;
+        }
+        var host = url.Host;
+        var port = url.Port;
+        if (ex is HttpRequestException hre)
+        {
+            switch (hre.HttpRequestError)
+            {
+                case HttpRequestError.NameResolutionError:
+                    return new ClientConnectorDnsException(host, port, $"Cannot connect to host {host}:{port}: the name does not resolve. Check the host name.", ex);
+                case HttpRequestError.SecureConnectionError:
+                    return MapTlsError(hre, host, port);
+                case HttpRequestError.ResponseEnded:
+                    return new ServerDisconnectedException($"Server disconnected: {host}:{port} closed the connection without sending a complete response.", ex);
+                case HttpRequestError.ProxyTunnelError:
+                    return new ClientHttpProxyException($"The proxy refused to open a tunnel to {host}:{port}: {hre.Message}", 0, null, ex);
+                case HttpRequestError.InvalidResponse:
+                case HttpRequestError.ConfigurationLimitExceeded:
+                    return new ClientResponseException($"Invalid HTTP response from {host}:{port}: {hre.Message}", 400, null, inner: ex);
+                case HttpRequestError.HttpProtocolError:
+                    return new ServerDisconnectedException($"HTTP protocol error from {host}:{port}: {hre.Message}", ex);
+                case HttpRequestError.ConnectionError:
+                    if (hre.InnerException is SocketException se)
+                        return new ClientConnectorException(host, port, $"Cannot connect to host {host}:{port} [{se.SocketErrorCode}: {se.Message}].", ex);
+                    if (hre.InnerException is IOException)
+                        return new ServerDisconnectedException($"Server disconnected: the connection to {host}:{port} failed mid-exchange ({hre.InnerException.Message}).", ex);
+                    return new ClientConnectorException(host, port, $"Cannot connect to host {host}:{port}: {hre.Message}", ex);
+            }
+            if (hre.InnerException is IOException io)
+                return new ServerDisconnectedException($"Server disconnected: {host}:{port} ({io.Message}).", ex);
+            return new ClientConnectionException($"Request to {host}:{port} failed: {hre.Message}", ex);
+        }
+        if (ex is IOException)
+            return new ServerDisconnectedException($"Server disconnected: {host}:{port} ({ex.Message}).", ex);
+        return ex;
+    }
+
+    private static ClientSslException MapTlsError(HttpRequestException ex, string host, int port)
+    {
+        var auth = ex.InnerException as AuthenticationException ?? ex.InnerException?.InnerException as AuthenticationException;
+        var detail = auth?.Message ?? ex.Message;
+        if (detail.Contains("certificate", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ClientConnectorCertificateException(host, port,
+                $"Cannot connect to host {host}:{port}: the server's certificate is not trusted ({detail}). " +
+                "Trust its CA with -CaFile, or (for testing only) use -SkipCertificateCheck.", ex);
+        }
+        return new ClientConnectorSslException(host, port, $"Cannot connect to host {host}:{port}: the TLS handshake failed ({detail}).", ex);
+    }
+
+    /// <summary>Closes the pool; requests already running finish or fail, new ones are refused.</summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        _connector.Dispose();
+    }
+
+    public void Dispose() => Close();
+
+    public ValueTask DisposeAsync()
+    {
+        Close();
+        return ValueTask.CompletedTask;
+    }
+
+    public override string ToString() => _baseUrl is null ? "ClientSession" : $"ClientSession({_baseUrl})";
+}

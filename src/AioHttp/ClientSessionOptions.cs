@@ -1,0 +1,53 @@
+namespace AioHttp;
+
+/// <summary>
+/// Everything a <see cref="ClientSession"/> is made with: aiohttp's ClientSession(...) arguments together
+/// with its TCPConnector's. Set once; the session copies what it needs when it is created.
+/// </summary>
+public sealed class ClientSessionOptions
+{
+    /// <summary>Relative request URLs join onto this; must be absolute and end with '/'.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Headers sent with every request; a request header of the same name wins.</summary>
+    public IList<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
+
+    /// <summary>The User-Agent sent unless a header overrides it.</summary>
+    public string UserAgent { get; set; } = ClientSession.DefaultUserAgent;
+
+    /// <summary>The cookie jar; null means a strict <see cref="CookieJar"/>.</summary>
+    public AbstractCookieJar? CookieJar { get; set; }
+
+    /// <summary>Connections in use across all hosts (aiohttp's limit); 0 = unlimited.</summary>
+    public int Limit { get; set; } = 100;
+
+    /// <summary>Connections in use per (host, port, scheme); 0 = unlimited.</summary>
+    public int LimitPerHost { get; set; }
+
+    /// <summary>The whole request, redirects and body included; null or zero = none.</summary>
+    public TimeSpan? Timeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Waiting for a pool slot plus making the connection; null = none.</summary>
+    public TimeSpan? ConnectTimeout { get; set; }
+
+    /// <summary>The longest gap between two reads (headers included); null = none.</summary>
+    public TimeSpan? ReadTimeout { get; set; }
+
+    public BasicAuth? Auth { get; set; }
+
+    public int MaxRedirects { get; set; } = 10;
+
+    /// <summary>Raise <see cref="ClientResponseException"/> for status >= 400 (aiohttp's raise_for_status).</summary>
+    public bool RaiseForStatus { get; set; }
+
+    /// <summary>Turns a JSON body object into text; null = System.Text.Json.</summary>
+    public Func<object?, string>? JsonSerializer { get; set; }
+
+    public bool SkipCertificateCheck { get; set; }
+
+    /// <summary>1.1 (default) or 2.0: HTTP/2 by ALPN over TLS and by prior knowledge over plain http.</summary>
+    public Version HttpVersion { get; set; } = System.Net.HttpVersion.Version11;
+
+    /// <summary>How long an idle pooled connection is kept (aiohttp's keepalive_timeout, 15 s).</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}

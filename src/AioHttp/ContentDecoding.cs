@@ -1,0 +1,143 @@
+using System.IO.Compression;
+
+namespace AioHttp;
+
+/// <summary>
+/// Undoes Content-Encoding as the body streams in: gzip, deflate (zlib-wrapped, as HTTP means it, or
+/// raw, which some servers send) and br. aiohttp decodes these transparently; so do we.
+/// </summary>
+internal static class ContentDecoding
+{
+    public const string AcceptEncoding = "gzip, deflate, br";
+
+    /// <summary>Wraps <paramref name="raw"/> in decoders for each coding, last applied first.</summary>
+    public static Stream Wrap(Stream raw, IEnumerable<string> contentEncodings)
+    {
+        var codings = contentEncodings
+            .SelectMany(v => v.Split(','))
+            .Select(c => c.Trim().ToLowerInvariant())
+            .Where(c => c.Length > 0 && c != "identity")
+            .ToList();
+        var stream = raw;
+        for (var i = codings.Count - 1; i >= 0; i--)
+        {
+            stream = codings[i] switch
+            {
+                "gzip" or "x-gzip" => new GZipStream(stream, CompressionMode.Decompress),
+                "deflate" => new SniffingDeflateStream(stream),
+                "br" => new BrotliStream(stream, CompressionMode.Decompress),
+                // An unknown coding is passed through untouched, as aiohttp does.
+                _ => stream,
+            };
+        }
+        return stream;
+    }
+
+    /// <summary>
+    /// "deflate" should be zlib (RFC 9110 8.4.1.2) but raw deflate is common: look at the first two
+    /// bytes (a zlib header has CM=8 and a check value divisible by 31) and pick the decoder.
+    /// </summary>
+    private sealed class SniffingDeflateStream : Stream
+    {
+        private readonly Stream _inner;
+        private Stream? _decoder;
+
+        public SniffingDeflateStream(Stream inner) => _inner = inner;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_decoder is null)
+            {
+                var head = new byte[2];
+                var got = 0;
+                while (got < 2)
+                {
+                    var n = await _inner.ReadAsync(head.AsMemory(got), cancellationToken).ConfigureAwait(false);
+                    if (n == 0) break;
+                    got += n;
+                }
+                if (got == 0) return 0;
+                var isZlib = got == 2 && (head[0] & 0x0F) == 8 && ((head[0] << 8) | head[1]) % 31 == 0;
+                var prefixed = new PrefixedStream(head.AsMemory(0, got), _inner);
+                _decoder = isZlib ? new ZLibStream(prefixed, CompressionMode.Decompress) : new DeflateStream(prefixed, CompressionMode.Decompress);
+            }
+            return await _decoder.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) (_decoder ?? _inner).Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Bytes already read, then the rest of the stream.</summary>
+    private sealed class PrefixedStream : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix;
+        private readonly Stream _inner;
+
+        public PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner)
+        {
+            _prefix = prefix;
+            _inner = inner;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_prefix.Length > 0) return TakePrefix(buffer);
+            return _inner.Read(buffer);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_prefix.Length > 0) return new ValueTask<int>(TakePrefix(buffer.Span));
+            return _inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int TakePrefix(Span<byte> buffer)
+        {
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace AioHttp;
+
+/// <summary>One request: aiohttp's session.request(method, url, **kwargs).</summary>
+public sealed class RequestOptions
+{
+    public RequestOptions(string url, string method = "GET")
+    {
+        Url = url;
+        Method = method;
+    }
+
+    public string Url { get; set; }
+    public string Method { get; set; }
+
+    /// <summary>aiohttp's params, as key/value pairs (a value of an array repeats the key).</summary>
+    public IEnumerable<KeyValuePair<string, object?>>? Query { get; set; }
+
+    /// <summary>aiohttp's params given as a string: requoted, '+' kept.</summary>
+    public string? QueryString { get; set; }
+
+    /// <summary>Send the URL exactly as given (yarl's encoded=True).</summary>
+    public bool Encoded { get; set; }
+
+    public IList<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
+
+    /// <summary>Cookies for this request only; they do not enter the jar.</summary>
+    public IList<KeyValuePair<string, string>> Cookies { get; } = new List<KeyValuePair<string, string>>();
+
+    /// <summary>Use this jar instead of the session's (the module's default session uses a fresh one per command).</summary>
+    public AbstractCookieJar? CookieJar { get; set; }
+
+    public Payload? Body { get; set; }
+
+    public BasicAuth? Auth { get; set; }
+
+    public bool AllowRedirects { get; set; } = true;
+    public int? MaxRedirects { get; set; }
+
+    public TimeSpan? Timeout { get; set; }
+    public TimeSpan? ConnectTimeout { get; set; }
+    public TimeSpan? ReadTimeout { get; set; }
+
+    /// <summary>Leave the body unread: the caller reads <see cref="ClientResponse.Content"/> and closes the response.</summary>
+    public bool Stream { get; set; }
+
+    /// <summary>Raise for status >= 400; null = the session's setting.</summary>
+    public bool? RaiseForStatus { get; set; }
+}

@@ -1,0 +1,85 @@
+namespace AioHttp;
+
+/// <summary>
+/// aiohttp's ClientTimeout for one request: total (redirects and body included), connect (the wait
+/// for a pool slot plus making the connection) and sock_read (the longest gap between two reads,
+/// the wait for response headers included). Knows which one fired, so the error can say so.
+/// </summary>
+internal sealed class RequestTimer : IDisposable
+{
+    private readonly CancellationTokenSource _total;
+    private readonly CancellationTokenSource _read;
+    private readonly CancellationToken _caller;
+    private readonly long _connectDeadline;
+    private int _disposed;
+
+    public RequestTimer(TimeSpan? total, TimeSpan? connect, TimeSpan? read, CancellationToken caller)
+    {
+        Total = Positive(total);
+        Connect = Positive(connect);
+        Read = Positive(read);
+        _caller = caller;
+        _total = new CancellationTokenSource();
+        if (Total is { } t) _total.CancelAfter(t);
+        _read = CancellationTokenSource.CreateLinkedTokenSource(_total.Token, caller);
+        _connectDeadline = Connect is { } c ? Environment.TickCount64 + (long)c.TotalMilliseconds : long.MaxValue;
+    }
+
+    public TimeSpan? Total { get; }
+    public TimeSpan? Connect { get; }
+    public TimeSpan? Read { get; }
+
+    /// <summary>Cancelled when the caller cancels, the total timeout fires or a read gap is exceeded.</summary>
+    public CancellationToken Token => _read.Token;
+
+    /// <summary>Cancelled by the caller or by the total timeout, but not by a read gap.</summary>
+    public CancellationToken TotalToken => _total.Token;
+
+    public CancellationToken CallerToken => _caller;
+
+    /// <summary>Time left for the connect phase (pool wait plus connect), or null when there is no connect timeout.</summary>
+    public TimeSpan? ConnectRemaining =>
+        Connect is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, _connectDeadline - Environment.TickCount64));
+
+    /// <summary>Starts (or restarts) the read-gap clock.</summary>
+    public void StartRead()
+    {
+        if (Read is { } r && Volatile.Read(ref _disposed) == 0)
+        {
+            try { _read.CancelAfter(r); } catch (ObjectDisposedException) { }
+        }
+    }
+
+    /// <summary>Pauses the read-gap clock (while connecting, or between the caller's reads).</summary>
+    public void StopRead()
+    {
+        if (Read is not null && Volatile.Read(ref _disposed) == 0)
+        {
+            try { _read.CancelAfter(Timeout.InfiniteTimeSpan); } catch (ObjectDisposedException) { }
+        }
+    }
+
+    /// <summary>
+    /// The error for a cancellation: the caller's own cancellation stays an OperationCanceledException;
+    /// a timeout becomes the ServerTimeoutError subclass naming the timeout that fired.
+    /// </summary>
+    public Exception Translate(OperationCanceledException oce)
+    {
+        if (_caller.IsCancellationRequested) return oce;
+        if (_total.IsCancellationRequested && Total is { } t) return new ServerTimeoutException(t, oce);
+        if (_read.IsCancellationRequested && Read is { } r) return new SocketTimeoutException(r, oce);
+        return oce;
+    }
+
+    /// <summary>Whether this cancellation came from one of our timeouts (rather than the caller).</summary>
+    public bool IsTimeout(OperationCanceledException oce) => Translate(oce) is ServerTimeoutException;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _read.Dispose();
+        _total.Dispose();
+    }
+
+    private static TimeSpan? Positive(TimeSpan? value) => value is { } v && v > TimeSpan.Zero ? v : null;
+}

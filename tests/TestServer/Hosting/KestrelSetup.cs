@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text;
+using AioHttp.TestServer.Recording;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace AioHttp.TestServer.Hosting;
+
+/// <summary>
+/// Kestrel endpoints, all on 127.0.0.1 with OS-chosen ports:
+/// "http" and "http2" (two origins, HTTP/1.1 only: without TLS Kestrel cannot offer both), and
+/// "h2c" (HTTP/2 by prior knowledge only).
+/// </summary>
+public static class KestrelSetup
+{
+    public static ListenOptions? Http { get; private set; }
+    public static ListenOptions? Http2 { get; private set; }
+    public static ListenOptions? H2c { get; private set; }
+
+    public static void Configure(KestrelServerOptions k)
+    {
+        k.AddServerHeader = false;
+        k.AllowSynchronousIO = false;
+        k.Limits.MaxRequestBodySize = null;
+        k.Limits.MinRequestBodyDataRate = null;
+        k.Limits.MinResponseDataRate = null;
+        k.Limits.MaxRequestHeadersTotalSize = 256 * 1024;
+        k.Limits.MaxRequestLineSize = 64 * 1024;
+        k.Limits.MaxRequestHeaderCount = 500;
+        k.Limits.Http2.MaxStreamsPerConnection = 1000;
+        // Header values go out as Latin-1 octets, so a char U+0000-U+00FF is one byte on the wire
+        // (see HttpHelpers.Octets for sending UTF-8 verbatim).
+        k.ResponseHeaderEncodingSelector = _ => Encoding.Latin1;
+
+        k.Listen(IPAddress.Loopback, 0, lo =>
+        {
+            lo.Protocols = HttpProtocols.Http1;
+            lo.Use(RawHeadTap.Middleware);
+            Http = lo;
+        });
+        k.Listen(IPAddress.Loopback, 0, lo =>
+        {
+            lo.Protocols = HttpProtocols.Http1;
+            lo.Use(RawHeadTap.Middleware);
+            Http2 = lo;
+        });
+        k.Listen(IPAddress.Loopback, 0, lo =>
+        {
+            lo.Protocols = HttpProtocols.Http2;
+            H2c = lo;
+        });
+    }
+
+    /// <summary>The bound port (Kestrel updates the endpoint after binding port 0).</summary>
+    public static int Port(ListenOptions? lo) =>
+        lo?.IPEndPoint?.Port is > 0 and var p ? p : throw new InvalidOperationException("endpoint not bound");
+}

@@ -1,0 +1,55 @@
+using System.Text;
+using AioHttp.TestServer.Endpoints;
+using AioHttp.TestServer.Hosting;
+using AioHttp.TestServer.Raw;
+using AioHttp.TestServer.Recording;
+
+// Usage: TestServer.dll --ready-file <path> [--parent-pid <pid>]
+var options = ServerArgs.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: TestServer --ready-file <path> [--parent-pid <pid>]");
+    return 2;
+}
+
+Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+builder.Logging.ClearProviders();
+builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+builder.WebHost.ConfigureKestrel(KestrelSetup.Configure);
+
+var app = builder.Build();
+app.UseMiddleware<RequestRecorderMiddleware>();
+
+EchoEndpoints.Map(app);
+RedirectEndpoints.Map(app);
+CookieEndpoints.Map(app);
+AuthEndpoints.Map(app);
+CompressionEndpoints.Map(app);
+StreamingEndpoints.Map(app);
+ContentEndpoints.Map(app);
+UploadEndpoints.Map(app);
+HeaderEndpoints.Map(app);
+DiagnosticsEndpoints.Map(app);
+
+await app.StartAsync();
+
+using var raw = new RawServer();
+raw.Start();
+
+var ready = ReadyFile.Describe(KestrelSetup.Port(KestrelSetup.Http), KestrelSetup.Port(KestrelSetup.Http2),
+    raw.Port, KestrelSetup.Port(KestrelSetup.H2c));
+if (options.ReadyFile is { } readyPath)
+    ReadyFile.Write(readyPath, ready);
+else
+    Console.Error.WriteLine(ready);
+
+if (options.ParentPid is { } parentPid)
+    ParentWatcher.Start(parentPid, app.Lifetime);
+
+await app.WaitForShutdownAsync();
+return 0;
