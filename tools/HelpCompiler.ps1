@@ -201,7 +201,8 @@ function Test-Placeholder([object[]] $Nodes, [string] $File) {
     foreach ($n in $Nodes) {
         $texts = if ($n.Kind -eq 'Code') { $n.Lines } else { @($n.Text) }
         foreach ($t in $texts) {
-            if ($t -match '\{\{.*\}\}') { Add-Problem $File $n.Line "platyPS placeholder left in the page: '$($Matches[0])'" }
+            # platyPS fill-ins look like '{{ Fill in the Synopsis }}'; '{{0}}' in a format string is not one.
+            if ($t -match '\{\{ [A-Za-z][^{}]* \}\}') { Add-Problem $File $n.Line "platyPS placeholder left in the page: '$($Matches[0])'" }
         }
     }
 }

@@ -111,7 +111,7 @@ public sealed class CookieFileTests : IDisposable
     [Fact]
     public void SaveAndLoadRoundTrip()
     {
-        var clock = new ManualClock(Now);
+        var clock = new CookieTestClock(Now);
         var jar = new CookieJar(time: clock);
         jar.Set("https://www.example.com/app/x",
             "host=1",

@@ -111,7 +111,7 @@ public class CookieJarTests
     [Fact]
     public void MaxAgeExpiresWithTime()
     {
-        var clock = new ManualClock();
+        var clock = new CookieTestClock();
         var jar = new CookieJar(time: clock);
         jar.Set("http://example.com/", "a=1; Max-Age=10", "b=2");
         Assert.Equal("a=1; b=2", jar.Header("http://example.com/"));
@@ -126,7 +126,7 @@ public class CookieJarTests
     [Fact]
     public void ExpiresDateExpiresWithTime()
     {
-        var clock = new ManualClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new CookieTestClock(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var jar = new CookieJar(time: clock);
         jar.Set("http://example.com/", "a=1; Expires=Tue, 01 Jan 2030 00:01:00 GMT");
         Assert.Equal(1, jar.Count);

@@ -74,7 +74,7 @@ public class CookieMatchingTests
     [Fact]
     public void Rfc6265Section31Examples()
     {
-        var clock = new ManualClock(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new CookieTestClock(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var jar = new CookieJar(time: clock);
 
         jar.Set("http://example.com/", "SID=31d4d96e407aad42");
@@ -104,7 +104,7 @@ public class CookieMatchingTests
     [Fact]
     public void SendOrderIsLongerPathFirstThenEarlierCreation()
     {
-        var clock = new ManualClock();
+        var clock = new CookieTestClock();
         var jar = new CookieJar(time: clock);
         jar.Set("http://example.com/", "root=1; Path=/");
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -119,7 +119,7 @@ public class CookieMatchingTests
     [Fact]
     public void SameCreationTimeKeepsInsertionOrder()
     {
-        var jar = new CookieJar(time: new ManualClock());
+        var jar = new CookieJar(time: new CookieTestClock());
         jar.Set("http://example.com/", "z=1", "y=2", "x=3");
         Assert.Equal("z=1; y=2; x=3", jar.Header("http://example.com/"));
     }
@@ -127,7 +127,7 @@ public class CookieMatchingTests
     [Fact]
     public void ReplacementKeepsTheOriginalCreationTime()
     {
-        var clock = new ManualClock();
+        var clock = new CookieTestClock();
         var jar = new CookieJar(time: clock);
         jar.Set("http://example.com/", "a=1");
         clock.Advance(TimeSpan.FromSeconds(1));

@@ -1,12 +1,12 @@
 // Helpers for the cookie tests: a clock the tests move by hand.
 namespace AioHttp.Tests;
 
-internal sealed class ManualClock : TimeProvider
+internal sealed class CookieTestClock : TimeProvider
 {
     private DateTimeOffset _now;
     private readonly object _gate = new();
 
-    public ManualClock(DateTimeOffset? start = null) =>
+    public CookieTestClock(DateTimeOffset? start = null) =>
         _now = start ?? new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow()

@@ -42,6 +42,16 @@ Describe 'The AioHttp module exports commands with help' {
     }
 }
 
+Describe 'The about_AioHttp topic' {
+    It 'is found by Get-Help and covers sessions, concurrency and errors' {
+        $text = Get-Help about_AioHttp | Out-String
+        $text | Should -Match 'SHORT DESCRIPTION'
+        $text | Should -Match 'default session'
+        $text | Should -Match 'ThrottleLimit'
+        $text | Should -Match 'ClientResponseError'
+    }
+}
+
 Describe 'Help for <Name>' -ForEach $commandCases {
     BeforeAll {
         $help = Get-Help -Name $Name -Full
