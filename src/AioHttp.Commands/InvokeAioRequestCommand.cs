@@ -19,6 +19,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly InFlightRequests _inFlight = new();
+    private bool _finished;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
@@ -128,6 +129,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             _inFlight.WaitForNext(_stop.Token, ordered: !AsCompleted);
             Flush();
         }
+        _finished = true;
     }
 
     protected override void StopProcessing() => _stop.Cancel();
@@ -135,7 +137,8 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public void Dispose()
     {
         // Ctrl+C, Select-Object -First, or an error upstream: cancel what is in flight, free connections.
-        _stop.Cancel();
+        // After a normal finish nothing is in flight, and -Stream responses must stay readable.
+        if (!_finished) _stop.Cancel();
         _inFlight.DisposeAll();
         _stop.Dispose();
     }

@@ -1,11 +1,13 @@
 #Requires -Version 7.0
 # The help a user reads: every exported command has real help (synopsis, description, examples,
 # a description for each parameter, no stale parameters), and every docs/help page compiles.
-# Runs against the module the test run imported (out/AioHttp); imports it itself when run alone.
+# Runs against the module the test run imported (out/AioHttp); imports it itself when run alone
+# ($env:AIOHTTP_MODULE, as in Common.ps1, or out/AioHttp/AioHttp.psd1).
 
 BeforeDiscovery {
     if (-not (Get-Module AioHttp)) {
-        Import-Module "$PSScriptRoot/../../out/AioHttp/AioHttp.psd1" -Force -ErrorAction Stop
+        $modulePath = if ($env:AIOHTTP_MODULE) { $env:AIOHTTP_MODULE } else { "$PSScriptRoot/../../out/AioHttp/AioHttp.psd1" }
+        Import-Module $modulePath -Force -ErrorAction Stop
     }
 
     $commonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters
