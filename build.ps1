@@ -48,7 +48,7 @@ function Write-Step([string] $Message) { Write-Host "==> $Message" -ForegroundCo
 function Invoke-Native {
     # Runs a program; a non-zero exit code is an error naming the command.
     param([string] $FilePath, [string[]] $Arguments)
-    & $FilePath @Arguments
+    & $FilePath @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
 

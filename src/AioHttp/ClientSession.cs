@@ -314,8 +314,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     {
         var parts = new List<string>();
         if (headers.NonValidated.TryGetValues("Cookie", out var explicitCookie)) parts.AddRange(explicitCookie);
-        var fromJar = jar.GetCookieHeader(uri);
-        if (fromJar is not null) parts.Add(fromJar);
+        // A request cookie replaces a jar cookie of the same name (aiohttp loads request cookies over the jar's).
+        var overridden = new HashSet<string>(requestCookies.Select(c => c.Key), StringComparer.Ordinal);
+        foreach (var cookie in jar.FilterCookies(uri))
+        {
+            if (!overridden.Contains(cookie.Name)) parts.Add($"{cookie.Name}={cookie.Value}");
+        }
         foreach (var (name, value) in requestCookies) parts.Add($"{name}={value}");
         return parts.Count == 0 ? null : string.Join("; ", parts);
     }

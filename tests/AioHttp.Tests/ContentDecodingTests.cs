@@ -1,0 +1,57 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace AioHttp.Tests;
+
+public class ContentDecodingTests
+{
+    private static readonly byte[] Plain = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("aiohttp ", 500)));
+
+    private static byte[] Compress(Func<Stream, Stream> make)
+    {
+        var ms = new MemoryStream();
+        using (var z = make(ms)) z.Write(Plain);
+        return ms.ToArray();
+    }
+
+    private static byte[] Decode(byte[] body, params string[] encodings)
+    {
+        using var decoded = ContentDecoding.Wrap(new MemoryStream(body), encodings);
+        var output = new MemoryStream();
+        decoded.CopyTo(output);
+        return output.ToArray();
+    }
+
+    [Fact]
+    public void Gzip_is_decoded() =>
+        Assert.Equal(Plain, Decode(Compress(s => new GZipStream(s, CompressionLevel.Fastest)), "gzip"));
+
+    [Fact]
+    public void Deflate_as_zlib_is_decoded() =>
+        Assert.Equal(Plain, Decode(Compress(s => new ZLibStream(s, CompressionLevel.Fastest)), "deflate"));
+
+    [Fact]
+    public void Raw_deflate_is_decoded_too() =>
+        Assert.Equal(Plain, Decode(Compress(s => new DeflateStream(s, CompressionLevel.Fastest)), "deflate"));
+
+    [Fact]
+    public void Brotli_is_decoded() =>
+        Assert.Equal(Plain, Decode(Compress(s => new BrotliStream(s, CompressionLevel.Fastest)), "br"));
+
+    [Fact]
+    public void Stacked_codings_are_undone_last_first()
+    {
+        var gz = Compress(s => new GZipStream(s, CompressionLevel.Fastest));
+        var ms = new MemoryStream();
+        using (var br = new BrotliStream(ms, CompressionLevel.Fastest)) br.Write(gz);
+        Assert.Equal(Plain, Decode(ms.ToArray(), "gzip, br"));
+    }
+
+    [Fact]
+    public void Identity_and_unknown_codings_pass_through() =>
+        Assert.Equal(Plain, Decode(Plain, "identity", "x-unknown"));
+
+    [Fact]
+    public void Garbage_under_gzip_fails_with_InvalidDataException() =>
+        Assert.Throws<InvalidDataException>(() => Decode(Encoding.ASCII.GetBytes("definitely not gzip"), "gzip"));
+}
