@@ -65,7 +65,7 @@ function Invoke-ChildPwsh {
     param([string] $File, [string[]] $Arguments)
     $pwsh = Get-PwshInvocation
     $all = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments
-    & $pwsh[0] @all
+    & $pwsh[0] @all | Out-Host
     return $LASTEXITCODE
 }
 

@@ -15,6 +15,9 @@
         'New-AioSession'
         'Close-AioSession'
         'Invoke-AioRequest'
+        'Get-AioCookie'
+        'Export-AioCookie'
+        'Import-AioCookie'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -152,12 +152,23 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         {
             if (task.IsCompletedSuccessfully)
             {
+                WriteCookieNotes(task.Result);
                 WriteObject(task.Result);
                 continue;
             }
             var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();
+            if (error is ClientResponseException { Response: { } failed }) WriteCookieNotes(failed);
             if (error is OperationCanceledException && _stop.IsCancellationRequested) throw new PipelineStoppedException();
             WriteError(ClientErrorRecord.From(error, target));
+        }
+    }
+
+    // A malformed or refused Set-Cookie never fails the request; -Verbose says why it was ignored.
+    private void WriteCookieNotes(ClientResponse response)
+    {
+        foreach (var hop in response.History.Append(response))
+        {
+            foreach (var reason in hop.RejectedCookies) WriteVerbose(reason);
         }
     }
 

@@ -65,7 +65,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
 
         var source = ContentDecoding.Wrap(message.Content.ReadAsStream(), Headers.GetAll("Content-Encoding"));
         var lineEncoding = (Charset is not null ? Charsets.GetEncoding(Charset) : null) ?? new UTF8Encoding(false);
-        Content = new ContentReader(source, timer, Release, lineEncoding);
+        var expected = Headers["Content-Encoding"] is null && ContentLength is { } declared && MayHaveBody(requestInfo.Method, Status) ? declared : (long?)null;
+        Content = new ContentReader(source, timer, Release, lineEncoding, expected);
         _elapsed = Stopwatch.GetElapsedTime(startedAt);
     }
 
@@ -82,6 +83,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     public IReadOnlyList<KeyValuePair<byte[], byte[]>> RawHeaders { get; }
     /// <summary>The cookies this response set (not those of earlier redirect hops: see <see cref="History"/>).</summary>
     public IReadOnlyDictionary<string, Cookie> Cookies { get; }
+    /// <summary>Why the jar refused Set-Cookie headers of this response (malformed, public suffix, IP host in strict mode, ...).</summary>
+    public IReadOnlyList<string> RejectedCookies { get; internal init; } = Array.Empty<string>();
     /// <summary>The redirect responses that led here, oldest first.</summary>
     public IReadOnlyList<ClientResponse> History { get; }
     public RequestInfo RequestInfo { get; }
@@ -223,6 +226,10 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
             return $"<ClientResponse {Status} {Reason} {Url}: body unavailable: {ex.Message}>";
         }
     }
+
+    // HEAD responses and 1xx/204/304 carry no body whatever their Content-Length says (RFC 9110 6.4.1).
+    private static bool MayHaveBody(string method, int status) =>
+        method != "HEAD" && status is >= 200 and not 204 and not 304;
 
     internal static bool IsJsonMediaType(string mediaType) =>
         mediaType == "application/json" ||

@@ -114,7 +114,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             while (true)
             {
                 var response = await SendOnceAsync(method, url, headers, auth, body, jar, request.Cookies, history.ToArray(), timer, startedAt).ConfigureAwait(false);
-                var location = response.Headers["Location"];
+                var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
                 {
                     response.TakeTimerOwnership();
@@ -278,8 +278,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
         var setCookies = httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? values.ToArray() : Array.Empty<string>();
         var cookies = ParseResponseCookies(setCookies, uri);
-        if (setCookies.Length > 0) jar.UpdateCookies(setCookies, uri);
-        return new ClientResponse(httpResponse, requestInfo, history, timer, release, startedAt, cookies);
+        List<string>? rejected = null;
+        if (setCookies.Length > 0) jar.UpdateCookies(setCookies, uri, reason => (rejected ??= new List<string>()).Add(reason));
+        return new ClientResponse(httpResponse, requestInfo, history, timer, release, startedAt, cookies)
+        {
+            RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
+        };
     }
 
     private static async Task ReadBodyAsync(ClientResponse response, RequestTimer timer)
@@ -358,6 +362,26 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                 throw new ArgumentException($"'{method}' is not a valid HTTP method: a method is a token of letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 9.1).", nameof(method));
         }
         return method.ToUpperInvariant();
+    }
+
+    /// <summary>
+    /// Header values arrive as Latin-1 (byte for byte); a Location is UTF-8 as aiohttp reads it, with
+    /// bytes that are not valid UTF-8 kept as %XX so the URL layer sees exactly what was sent.
+    /// </summary>
+    internal static string? DecodeLocation(string? raw)
+    {
+        if (raw is null || raw.All(c => c < 0x80)) return raw;
+        var bytes = System.Text.Encoding.Latin1.GetBytes(raw);
+        try
+        {
+            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            var sb = new System.Text.StringBuilder(bytes.Length * 3);
+            foreach (var b in bytes) sb.Append(b < 0x80 ? ((char)b).ToString() : "%" + b.ToString("X2"));
+            return sb.ToString();
+        }
     }
 
     private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;

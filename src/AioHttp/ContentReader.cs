@@ -21,14 +21,24 @@ public sealed class ContentReader
     private int _len;
     private bool _eof;
     private long _totalRead;
+    private long _filled;
+    private readonly long? _expectedLength;
     private int _busy;
 
-    internal ContentReader(Stream source, RequestTimer timer, Action onEnd, Encoding lineEncoding)
+    /// <param name="expectedLength">The decoded length when known in advance (Content-Length of an unencoded body):
+    /// the body ends there, as aiohttp's parser ends it, without waiting for another read.</param>
+    internal ContentReader(Stream source, RequestTimer timer, Action onEnd, Encoding lineEncoding, long? expectedLength = null)
     {
         _source = source;
         _timer = timer;
         _onEnd = onEnd;
         _lineEncoding = lineEncoding;
+        _expectedLength = expectedLength;
+        if (expectedLength == 0)
+        {
+            _eof = true;
+            _onEnd();
+        }
     }
 
     /// <summary>True once the body has ended and every byte has been read.</summary>
@@ -219,6 +229,12 @@ public sealed class ContentReader
             return false;
         }
         _len = n;
+        _filled += n;
+        if (_expectedLength is { } expected && _filled >= expected)
+        {
+            _eof = true;
+            _onEnd();
+        }
         return true;
     }
 

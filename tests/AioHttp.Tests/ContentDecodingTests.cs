@@ -55,3 +55,49 @@ public class ContentDecodingTests
     public void Garbage_under_gzip_fails_with_InvalidDataException() =>
         Assert.Throws<InvalidDataException>(() => Decode(Encoding.ASCII.GetBytes("definitely not gzip"), "gzip"));
 }
+
+public class TruncatedCompressionTests
+{
+    private static readonly byte[] Plain = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 2000).Select(i => i.ToString())));
+
+    private static byte[] Compress(Func<Stream, Stream> make)
+    {
+        var ms = new MemoryStream();
+        using (var z = make(ms)) z.Write(Plain);
+        return ms.ToArray();
+    }
+
+    private static byte[] Decode(byte[] body, string encoding)
+    {
+        using var decoded = ContentDecoding.Wrap(new MemoryStream(body), new[] { encoding });
+        var output = new MemoryStream();
+        decoded.CopyTo(output);
+        return output.ToArray();
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(4)]
+    [InlineData(1)]
+    public void A_cut_off_gzip_body_is_an_error(int cut)
+    {
+        var gz = Compress(s => new GZipStream(s, CompressionLevel.Optimal));
+        Assert.Throws<InvalidDataException>(() => Decode(gz[..^cut], "gzip"));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(2)]
+    public void A_cut_off_zlib_body_is_an_error(int cut)
+    {
+        var z = Compress(s => new ZLibStream(s, CompressionLevel.Optimal));
+        Assert.Throws<InvalidDataException>(() => Decode(z[..^cut], "deflate"));
+    }
+
+    [Fact]
+    public void Whole_bodies_still_decode()
+    {
+        Assert.Equal(Plain, Decode(Compress(s => new GZipStream(s, CompressionLevel.Optimal)), "gzip"));
+        Assert.Equal(Plain, Decode(Compress(s => new ZLibStream(s, CompressionLevel.Optimal)), "deflate"));
+    }
+}

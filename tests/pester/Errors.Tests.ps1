@@ -99,7 +99,9 @@ Describe 'Broken bodies are ClientPayloadError' {
             try { $null = $resp.Read() } catch { $thrown = $_.Exception }
             $thrown | Should -Not -BeNullOrEmpty
             # PowerShell wraps what a .NET method throws in MethodInvocationException.
-            $thrown.GetBaseException() | Should -BeOfType ([AioHttp.ClientPayloadException])
+            # The ClientPayloadException itself carries .NET's error as its InnerException.
+            $thrown | Should -BeOfType ([System.Management.Automation.MethodInvocationException])
+            $thrown.InnerException | Should -BeOfType ([AioHttp.ClientPayloadException])
         }
         finally { $resp.Close() }
     }

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+
+namespace AioHttp.Commands;
+
+/// <summary>
+/// Export-AioCookie: saves the session's cookie jar as a Netscape cookies.txt file (aiohttp's
+/// cookie_jar.save), the format curl (-b) and wget (--load-cookies) read. Written atomically.
+/// </summary>
+[Cmdlet(VerbsData.Export, "AioCookie", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class ExportAioCookieCommand : PSCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public ClientSession Session { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        var path = GetUnresolvedProviderPathFromPSPath(Path);
+        if (Session.CookieJar is not CookieJar jar)
+        {
+            WriteError(new ErrorRecord(
+                new InvalidOperationException("This session keeps no cookies (-NoCookies), so there is nothing to export. Make the session without -NoCookies."),
+                "NoCookieJar", ErrorCategory.InvalidOperation, Session));
+            return;
+        }
+        var folder = System.IO.Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+        {
+            WriteError(new ErrorRecord(
+                new DirectoryNotFoundException($"Cannot export cookies to '{path}': the folder '{folder}' does not exist. Create it first."),
+                "CookieFileFolderNotFound", ErrorCategory.ObjectNotFound, Path));
+            return;
+        }
+        if (!ShouldProcess(path, "Export cookies")) return;
+        try
+        {
+            jar.Save(path);
+            WriteVerbose($"Exported {jar.Count} cookie(s) to {path}.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(ex, "CookieFileWriteFailed", ErrorCategory.WriteError, Path));
+        }
+    }
+}
