@@ -42,7 +42,7 @@ using var raw = new RawServer();
 raw.Start();
 
 var ready = ReadyFile.Describe(KestrelSetup.Port(KestrelSetup.Http), KestrelSetup.Port(KestrelSetup.Http2),
-    raw.Port, KestrelSetup.Port(KestrelSetup.H2c));
+    raw.Port, KestrelSetup.Port(KestrelSetup.H2c), KestrelSetup.Port(KestrelSetup.Https));
 if (options.ReadyFile is { } readyPath)
     ReadyFile.Write(readyPath, ready);
 else

@@ -15,6 +15,7 @@ public static class KestrelSetup
     public static ListenOptions? Http { get; private set; }
     public static ListenOptions? Http2 { get; private set; }
     public static ListenOptions? H2c { get; private set; }
+    public static ListenOptions? Https { get; private set; }
 
     public static void Configure(KestrelServerOptions k)
     {
@@ -47,6 +48,14 @@ public static class KestrelSetup
         {
             lo.Protocols = HttpProtocols.Http2;
             H2c = lo;
+        });
+        // TLS with a self-signed certificate (untrusted unless checks are skipped); h2 and http/1.1 by ALPN.
+        var certificate = SelfSignedCertificate.Create();
+        k.Listen(IPAddress.Loopback, 0, lo =>
+        {
+            lo.Protocols = HttpProtocols.Http1AndHttp2;
+            lo.UseHttps(certificate);
+            Https = lo;
         });
     }
 
