@@ -449,3 +449,24 @@ Describe 'Cookie files: bad input' {
         finally { Close-AioSession $none }
     }
 }
+
+Describe 'Secure cookies over https' {
+    BeforeAll {
+        # The test server's TLS endpoint uses a self-signed certificate for localhost and 127.0.0.1.
+        $script:tlsPort = ([uri]$srv.https).Port
+        $script:lhs = "https://localhost:$($script:tlsPort)"
+        $script:ss = New-AioSession -SkipCertificateCheck
+    }
+    AfterAll { Close-AioSession $ss }
+
+    It 'keeps a Secure cookie set over https and sends it back over https only' {
+        $r = Invoke-AioRequest (Get-RawUrl $lhs 'tls=1; Secure; Path=/') -Session $ss
+        $r.Cookies.ContainsKey('tls') | Should -BeTrue
+        $cookie = @(Get-AioCookie -Session $ss | Where-Object Name -EQ 'tls')
+        $cookie.Count | Should -Be 1
+        $cookie[0].Secure | Should -BeTrue
+        (Get-SentCookies "$lhs/cookies" $ss).tls | Should -Be '1'
+        (Get-SentCookies "$lh/cookies" $ss).ContainsKey('tls') | Should -BeFalse
+        @(Get-AioCookie -Session $ss -Uri "$lh/cookies" | Where-Object Name -EQ 'tls').Count | Should -Be 0
+    }
+}
