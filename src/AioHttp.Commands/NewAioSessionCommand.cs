@@ -65,6 +65,22 @@ public sealed class NewAioSessionCommand : PSCmdlet
     public SwitchParameter SkipCertificateCheck { get; set; }
 
     [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CaFile { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ClientCertificate { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ClientKey { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Fingerprint { get; set; }
+
+    [Parameter]
     [ValidateSet("1.1", "2")]
     public string HttpVersion { get; set; } = "1.1";
 
@@ -94,6 +110,10 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 MaxRedirects = MaximumRedirection,
                 RaiseForStatus = !SkipHttpErrorCheck,
                 SkipCertificateCheck = SkipCertificateCheck,
+                CaFile = ProviderPath(CaFile),
+                ClientCertificate = ProviderPath(ClientCertificate),
+                ClientKey = ProviderPath(ClientKey),
+                Fingerprint = Fingerprint,
                 HttpVersion = HttpVersion == "2" ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
             };
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);
@@ -106,6 +126,8 @@ public sealed class NewAioSessionCommand : PSCmdlet
             ThrowTerminatingError(ClientErrorRecord.From(ex, BaseUrl));
         }
     }
+
+    private string? ProviderPath(string? path) => path is null ? null : GetUnresolvedProviderPathFromPSPath(path);
 
     // Called on the pipeline thread by Invoke-AioRequest while it binds -Json.
     private static string InvokeSerializer(ScriptBlock serializer, object? value)

@@ -401,7 +401,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Turns .NET's failures into aiohttp's errors, naming what failed and what to try.</summary>
-    internal static Exception MapException(Exception ex, RequestTimer timer, Url url)
+    internal Exception MapException(Exception ex, RequestTimer timer, Url url)
     {
         if (ex is OperationCanceledException oce) return timer.Translate(oce);
         for (var inner = ex; inner is not null; inner = inner.InnerException)
@@ -443,8 +443,16 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         return ex;
     }
 
-    private static ClientSslException MapTlsError(HttpRequestException ex, string host, int port)
+    private ClientException MapTlsError(HttpRequestException ex, string host, int port)
     {
+        if (_connector.Tls.TakeFailure(host) is { } failure)
+        {
+            if (failure.FingerprintMismatch)
+                return new ServerFingerprintMismatchException(_connector.Tls.Fingerprint!, failure.Got!, host, port);
+            return new ClientConnectorCertificateException(host, port,
+                $"Cannot connect to host {host}:{port}: the server's certificate was refused: {failure.Reason}. " +
+                "Trust its CA with -CaFile, pin it with -Fingerprint, or (for testing only) use -SkipCertificateCheck.", ex);
+        }
         var auth = ex.InnerException as AuthenticationException ?? ex.InnerException?.InnerException as AuthenticationException;
         var detail = auth?.Message ?? ex.Message;
         if (detail.Contains("certificate", StringComparison.OrdinalIgnoreCase))

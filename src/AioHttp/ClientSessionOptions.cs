@@ -45,6 +45,18 @@ public sealed class ClientSessionOptions
 
     public bool SkipCertificateCheck { get; set; }
 
+    /// <summary>PEM file of CA certificates to trust (instead of the system's roots), aiohttp's ssl_context cafile.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>PEM client certificate (its key inside it, or in <see cref="ClientKey"/>).</summary>
+    public string? ClientCertificate { get; set; }
+
+    /// <summary>PEM private key for <see cref="ClientCertificate"/>.</summary>
+    public string? ClientKey { get; set; }
+
+    /// <summary>SHA-256 of the server's DER certificate, hex (colons and case ignored): the certificate is pinned.</summary>
+    public string? Fingerprint { get; set; }
+
     /// <summary>1.1 (default) or 2.0: HTTP/2 by ALPN over TLS and by prior knowledge over plain http.</summary>
     public Version HttpVersion { get; set; } = System.Net.HttpVersion.Version11;
 

@@ -42,7 +42,7 @@ using var raw = new RawServer();
 raw.Start();
 
 var ready = ReadyFile.Describe(KestrelSetup.Port(KestrelSetup.Http), KestrelSetup.Port(KestrelSetup.Http2),
-    raw.Port, KestrelSetup.Port(KestrelSetup.H2c), KestrelSetup.Port(KestrelSetup.Https));
+    raw.Port, KestrelSetup.Port(KestrelSetup.H2c), KestrelSetup.Port(KestrelSetup.Https), DescribeTls());
 if (options.ReadyFile is { } readyPath)
     ReadyFile.Write(readyPath, ready);
 else
@@ -52,4 +52,25 @@ if (options.ParentPid is { } parentPid)
     ParentWatcher.Start(parentPid, app.Lifetime);
 
 await app.WaitForShutdownAsync();
+KestrelSetup.Certificates?.Dispose();
 return 0;
+
+// The TLS endpoints and the PEM files a client needs for them.
+static System.Text.Json.Nodes.JsonObject DescribeTls()
+{
+    var certs = KestrelSetup.Certificates!;
+    string Url(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? lo) => $"https://127.0.0.1:{KestrelSetup.Port(lo)}";
+    return new System.Text.Json.Nodes.JsonObject
+    {
+        ["trusted"] = Url(KestrelSetup.HttpsCa),
+        ["expired"] = Url(KestrelSetup.HttpsExpired),
+        ["wrongHost"] = Url(KestrelSetup.HttpsWrongHost),
+        ["clientAuth"] = Url(KestrelSetup.HttpsClientAuth),
+        ["caFile"] = certs.CaPem,
+        ["clientCert"] = certs.ClientCertPem,
+        ["clientKey"] = certs.ClientKeyPem,
+        ["clientCombined"] = certs.ClientCombinedPem,
+        ["otherKey"] = certs.OtherKeyPem,
+        ["fingerprint"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certs.Server.RawData)),
+    };
+}

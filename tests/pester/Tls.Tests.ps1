@@ -34,6 +34,137 @@ Describe 'An untrusted server certificate' {
     }
 }
 
+Describe 'Certificates from the test CA' {
+    BeforeAll {
+        $script:tls = $srv.tls
+        # The CA-signed server certificates name localhost (and 127.0.0.1 for the good one).
+        function script:On([string] $url) { $url -replace '127\.0\.0\.1', 'localhost' }
+    }
+
+    It 'are trusted with -CaFile' {
+        $s = New-AioSession -CaFile $tls.caFile
+        try { (Invoke-AioRequest "$(On $tls.trusted)/get" -Session $s).Status | Should -Be 200 }
+        finally { Close-AioSession $s }
+    }
+
+    It 'are refused without -CaFile (not issued by a trusted CA)' {
+        $err = $null
+        Invoke-AioRequest "$(On $tls.trusted)/get" -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].Exception | Should -BeOfType ([AioHttp.ClientConnectorCertificateException])
+        $err[0].Exception.Message | Should -Match 'not issued by a trusted CA'
+    }
+
+    It 'an expired certificate is ClientConnectorCertificateError saying it expired' {
+        $s = New-AioSession -CaFile $tls.caFile
+        try {
+            $err = $null
+            Invoke-AioRequest "$(On $tls.expired)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ClientConnectorCertificateError,*'
+            $err[0].Exception.Message | Should -Match 'expired'
+        }
+        finally { Close-AioSession $s }
+    }
+
+    It 'a certificate for another host is ClientConnectorCertificateError naming the host' {
+        $s = New-AioSession -CaFile $tls.caFile
+        try {
+            $err = $null
+            Invoke-AioRequest "$(On $tls.wrongHost)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].Exception | Should -BeOfType ([AioHttp.ClientSslException])
+            $err[0].Exception.Message | Should -Match "not valid for the host name 'localhost'"
+        }
+        finally { Close-AioSession $s }
+    }
+
+    It 'a server that requires a client certificate accepts ours from -ClientCertificate and -ClientKey' {
+        $s = New-AioSession -CaFile $tls.caFile -ClientCertificate $tls.clientCert -ClientKey $tls.clientKey
+        try { (Invoke-AioRequest "$(On $tls.clientAuth)/get" -Session $s).Status | Should -Be 200 }
+        finally { Close-AioSession $s }
+    }
+
+    It 'accepts a combined PEM file holding certificate and key' {
+        $s = New-AioSession -CaFile $tls.caFile -ClientCertificate $tls.clientCombined
+        try { (Invoke-AioRequest "$(On $tls.clientAuth)/get" -Session $s).Status | Should -Be 200 }
+        finally { Close-AioSession $s }
+    }
+
+    It 'without a client certificate the handshake fails as a ClientSslException' {
+        $s = New-AioSession -CaFile $tls.caFile
+        try {
+            $err = $null
+            Invoke-AioRequest "$(On $tls.clientAuth)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -BeGreaterThan 0
+            $err[0].Exception | Should -BeOfType ([AioHttp.ClientConnectionException])
+        }
+        finally { Close-AioSession $s }
+    }
+}
+
+Describe 'Pinning with -Fingerprint' {
+    BeforeAll { $script:tls = $srv.tls }
+
+    It 'accepts the server whose SHA-256 matches (colons and case ignored), even untrusted' {
+        $hex = $tls.fingerprint.ToLower()
+        $withColons = ($hex -split '(..)' -ne '') -join ':'
+        $s = New-AioSession -Fingerprint $withColons
+        try { (Invoke-AioRequest "$($tls.trusted)/get" -Session $s -SkipHttpErrorCheck).Status | Should -Be 200 }
+        finally { Close-AioSession $s }
+    }
+
+    It 'raises ServerFingerprintMismatch with Expected and Got on a mismatch' {
+        $s = New-AioSession -Fingerprint ('0' * 64) -CaFile $tls.caFile
+        try {
+            $err = $null
+            Invoke-AioRequest "$($tls.trusted -replace '127\.0\.0\.1', 'localhost')/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ServerFingerprintMismatch,*'
+            $err[0].Exception | Should -BeOfType ([AioHttp.ServerFingerprintMismatchException])
+            $err[0].Exception.Expected | Should -Be ('0' * 64)
+            $err[0].Exception.Got | Should -Be $tls.fingerprint
+        }
+        finally { Close-AioSession $s }
+    }
+}
+
+Describe 'TLS settings: bad input fails when the session is made' {
+    BeforeAll { $script:tls = $srv.tls }
+
+    It 'refuses an MD5 or SHA-1 fingerprint as aiohttp does' {
+        { New-AioSession -Fingerprint ('a' * 32) -ErrorAction Stop } | Should -Throw '*MD5*SHA-256*'
+        { New-AioSession -Fingerprint ('a' * 40) -ErrorAction Stop } | Should -Throw '*SHA-1*SHA-256*'
+    }
+
+    It 'refuses a malformed fingerprint' {
+        { New-AioSession -Fingerprint 'xyz' -ErrorAction Stop } | Should -Throw '*not a hex digest*'
+        { New-AioSession -Fingerprint ('a' * 50) -ErrorAction Stop } | Should -Throw '*50 hex digits*'
+    }
+
+    It 'names a missing CA file' {
+        { New-AioSession -CaFile (Join-Path $TestDrive 'nope.pem') -ErrorAction Stop } | Should -Throw '*CaFile*nope.pem*'
+    }
+
+    It 'names a CA file that holds no certificate' {
+        $f = Join-Path $TestDrive 'empty.pem'; Set-Content $f 'not a certificate'
+        { New-AioSession -CaFile $f -ErrorAction Stop } | Should -Throw '*holds no PEM certificate*'
+    }
+
+    It 'names a missing client certificate or key' {
+        { New-AioSession -ClientCertificate (Join-Path $TestDrive 'c.pem') -ErrorAction Stop } | Should -Throw '*ClientCertificate*does not exist*'
+        { New-AioSession -ClientCertificate $tls.clientCert -ClientKey (Join-Path $TestDrive 'k.pem') -ErrorAction Stop } | Should -Throw '*ClientKey*does not exist*'
+    }
+
+    It 'refuses a key that does not match its certificate' {
+        { New-AioSession -ClientCertificate $tls.clientCert -ClientKey $tls.otherKey -ErrorAction Stop } | Should -Throw '*cannot be used with*'
+    }
+
+    It 'refuses a certificate without a key' {
+        { New-AioSession -ClientCertificate $tls.clientCert -ErrorAction Stop } | Should -Throw '*no usable private key*'
+    }
+
+    It 'refuses -ClientKey alone' {
+        { New-AioSession -ClientKey $tls.clientKey -ErrorAction Stop } | Should -Throw '*without -ClientCertificate*'
+    }
+}
+
 Describe 'Other TLS handshake failures' {
     It 'are ClientConnectorSSLError (https to a plain-http port)' {
         $plain = ([uri]$srv.http).Port

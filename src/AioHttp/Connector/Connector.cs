@@ -20,6 +20,7 @@ internal sealed class Connector : IDisposable
     public Connector(ClientSessionOptions options)
     {
         Limiter = new ConnectionLimiter(options.Limit);
+        if (options.LimitPerHost < 0) throw new ArgumentOutOfRangeException(nameof(options), "LimitPerHost cannot be negative.");
         _handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,          // the session follows redirects itself, keeping History
@@ -32,17 +33,14 @@ internal sealed class Connector : IDisposable
             ResponseHeaderEncodingSelector = static (_, _) => System.Text.Encoding.Latin1,
             EnableMultipleHttp2Connections = true,
         };
-        if (options.SkipCertificateCheck)
-        {
-            _handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-            };
-        }
+        Tls = new TlsSettings(options);
+        _handler.SslOptions = Tls.CreateOptions();
         _invoker = new HttpMessageInvoker(_handler, disposeHandler: true);
     }
 
     public ConnectionLimiter Limiter { get; }
+
+    public TlsSettings Tls { get; }
 
     /// <summary>TCP connections open now (pooled idle ones included).</summary>
     public int OpenConnections => Volatile.Read(ref _open);

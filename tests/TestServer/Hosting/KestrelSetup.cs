@@ -16,6 +16,11 @@ public static class KestrelSetup
     public static ListenOptions? Http2 { get; private set; }
     public static ListenOptions? H2c { get; private set; }
     public static ListenOptions? Https { get; private set; }
+    public static ListenOptions? HttpsCa { get; private set; }
+    public static ListenOptions? HttpsExpired { get; private set; }
+    public static ListenOptions? HttpsWrongHost { get; private set; }
+    public static ListenOptions? HttpsClientAuth { get; private set; }
+    public static TestCertificates? Certificates { get; private set; }
 
     public static void Configure(KestrelServerOptions k)
     {
@@ -57,6 +62,47 @@ public static class KestrelSetup
             lo.UseHttps(certificate);
             Https = lo;
         });
+
+        // Certificates from the test CA: trusted with -CaFile, expired, for another host, and a
+        // port that requires a client certificate the CA signed.
+        var certs = Certificates = TestCertificates.Create();
+        HttpsCa = ListenTls(k, certs.Server);
+        HttpsExpired = ListenTls(k, certs.Expired);
+        HttpsWrongHost = ListenTls(k, certs.WrongHost);
+        k.Listen(IPAddress.Loopback, 0, lo =>
+        {
+            lo.Protocols = HttpProtocols.Http1AndHttp2;
+            lo.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = certs.Server,
+                ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate,
+                ClientCertificateValidation = (client, _, _) => IssuedBy(client, certs.Ca),
+            });
+            HttpsClientAuth = lo;
+        });
+    }
+
+    private static ListenOptions ListenTls(KestrelServerOptions k, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        ListenOptions? bound = null;
+        k.Listen(IPAddress.Loopback, 0, lo =>
+        {
+            lo.Protocols = HttpProtocols.Http1AndHttp2;
+            lo.UseHttps(certificate);
+            bound = lo;
+        });
+        return bound!;
+    }
+
+    // A client certificate is accepted when the test CA issued it (checked against the CA alone).
+    private static bool IssuedBy(System.Security.Cryptography.X509Certificates.X509Certificate2 client,
+        System.Security.Cryptography.X509Certificates.X509Certificate2 ca)
+    {
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        return chain.Build(client);
     }
 
     /// <summary>The bound port (Kestrel updates the endpoint after binding port 0).</summary>

@@ -5,8 +5,9 @@ namespace AioHttp.TestServer.Hosting;
 /// <summary>The ready file the test run and Demo wait for; written atomically (temp + rename).</summary>
 public static class ReadyFile
 {
-    public static string Describe(int httpPort, int http2Port, int rawPort, int h2cPort, int httpsPort) => new JsonObject
+    public static string Describe(int httpPort, int http2Port, int rawPort, int h2cPort, int httpsPort, JsonObject? tls = null) => new JsonObject
     {
+        ["tls"] = tls,
         ["http"] = $"http://127.0.0.1:{httpPort}",
         ["http2"] = $"http://127.0.0.1:{http2Port}",
         ["raw"] = $"http://127.0.0.1:{rawPort}",
