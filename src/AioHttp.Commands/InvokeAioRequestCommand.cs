@@ -87,6 +87,10 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public SwitchParameter SkipHttpErrorCheck { get; set; }
 
     [Parameter]
+    [ValidateSet("1.1", "2")]
+    public string? HttpVersion { get; set; }
+
+    [Parameter]
     public SwitchParameter Stream { get; set; }
 
     [Parameter]
@@ -187,6 +191,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             ReadTimeout = RequestOptionsBinder.Seconds(ReadTimeout),
             Stream = Stream,
             RaiseForStatus = SkipHttpErrorCheck ? false : null,
+            HttpVersion = HttpVersion switch { "2" => System.Net.HttpVersion.Version20, "1.1" => System.Net.HttpVersion.Version11, _ => null },
         };
         RequestOptionsBinder.Query(Query, request);
         foreach (var header in RequestOptionsBinder.Headers(Headers)) request.Headers.Add(header);

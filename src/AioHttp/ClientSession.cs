@@ -113,7 +113,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             while (true)
             {
-                var response = await SendOnceAsync(method, url, headers, auth, body, jar, request.Cookies, history.ToArray(), timer, startedAt).ConfigureAwait(false);
+                var response = await SendOnceAsync(method, url, headers, auth, body, jar, request.Cookies, history.ToArray(), timer, startedAt,
+                    request.HttpVersion ?? Options.HttpVersion).ConfigureAwait(false);
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
                 {
@@ -182,13 +183,13 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     private async Task<ClientResponse> SendOnceAsync(string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
         Payload? body, AbstractCookieJar jar, IList<KeyValuePair<string, string>> requestCookies, IReadOnlyList<ClientResponse> history,
-        RequestTimer timer, long startedAt)
+        RequestTimer timer, long startedAt, Version httpVersion)
     {
         var uri = url.ToUri();
         var message = new HttpRequestMessage(new HttpMethod(method), uri)
         {
-            Version = Options.HttpVersion,
-            VersionPolicy = Options.HttpVersion.Major >= 2 && url.Scheme == "http"
+            Version = httpVersion,
+            VersionPolicy = httpVersion.Major >= 2 && url.Scheme == "http"
                 ? HttpVersionPolicy.RequestVersionExact   // h2c by prior knowledge
                 : HttpVersionPolicy.RequestVersionOrLower, // h2 by ALPN, else HTTP/1.1
         };

@@ -40,6 +40,9 @@ public sealed class RequestOptions
     public TimeSpan? ConnectTimeout { get; set; }
     public TimeSpan? ReadTimeout { get; set; }
 
+    /// <summary>HTTP version for this request (1.1 or 2.0); null = the session's.</summary>
+    public Version? HttpVersion { get; set; }
+
     /// <summary>Leave the body unread: the caller reads <see cref="ClientResponse.Content"/> and closes the response.</summary>
     public bool Stream { get; set; }
 

@@ -205,3 +205,14 @@ Describe 'HTTP versions' {
         { New-AioSession -HttpVersion 3 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,AioHttp.Commands.NewAioSessionCommand'
     }
 }
+
+Describe 'Per-request HTTP version' {
+    It '-HttpVersion 2 on one request speaks h2 while the session stays on 1.1' {
+        $s = New-AioSession -SkipCertificateCheck
+        try {
+            (Invoke-AioRequest "$https/get" -Session $s -HttpVersion 2).Version | Should -Be ([version]'2.0')
+            (Invoke-AioRequest "$https/get" -Session $s).Version | Should -Be ([version]'1.1')
+        }
+        finally { Close-AioSession $s }
+    }
+}
