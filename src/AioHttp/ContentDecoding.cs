@@ -168,25 +168,21 @@ internal static class ContentDecoding
     /// "deflate" should be zlib (RFC 9110 8.4.1.2) but raw deflate is common: look at the first two
     /// bytes (a zlib header has CM=8 and a check value divisible by 31) and pick the decoder.
     /// </summary>
-    private sealed class SniffingDeflateStream : Stream
+    private sealed class SniffingDeflateStream : ReadOnlyStream
     {
         private readonly Stream _inner;
         private Stream? _decoder;
 
         public SniffingDeflateStream(Stream inner) => _inner = inner;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-        public override int Read(byte[] buffer, int offset, int count) =>
-            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override int Read(Span<byte> buffer)
+        {
+            var rented = new byte[buffer.Length];
+            var n = ReadAsync(rented).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -208,9 +204,6 @@ internal static class ContentDecoding
             return await _decoder.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing) (_decoder ?? _inner).Dispose();
@@ -219,7 +212,7 @@ internal static class ContentDecoding
     }
 
     /// <summary>Bytes already read, then the rest of the stream.</summary>
-    private sealed class PrefixedStream : Stream
+    private sealed class PrefixedStream : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _prefix;
         private readonly Stream _inner;
@@ -230,17 +223,6 @@ internal static class ContentDecoding
             _inner = inner;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -253,9 +235,6 @@ internal static class ContentDecoding
             if (_prefix.Length > 0) return new ValueTask<int>(TakePrefix(buffer.Span));
             return _inner.ReadAsync(buffer, cancellationToken);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         private int TakePrefix(Span<byte> buffer)
         {
