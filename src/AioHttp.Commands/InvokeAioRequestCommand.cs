@@ -84,6 +84,14 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public double? ReadTimeout { get; set; }
 
     [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    [Parameter]
     public SwitchParameter SkipHttpErrorCheck { get; set; }
 
     [Parameter]
@@ -187,6 +195,8 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             ReadTimeout = RequestOptionsBinder.Seconds(ReadTimeout),
             Stream = Stream,
             RaiseForStatus = SkipHttpErrorCheck ? false : null,
+            Proxy = Proxy,
+            ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
         };
         RequestOptionsBinder.Query(Query, request);
         foreach (var header in RequestOptionsBinder.Headers(Headers)) request.Headers.Add(header);

@@ -45,4 +45,10 @@ public sealed class RequestOptions
 
     /// <summary>Raise for status >= 400; null = the session's setting.</summary>
     public bool? RaiseForStatus { get; set; }
+
+    /// <summary>A proxy for this request only; null = the session's.</summary>
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Proxy credentials for this request only; null = the session's.</summary>
+    public BasicAuth? ProxyAuth { get; set; }
 }

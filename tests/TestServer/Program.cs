@@ -42,7 +42,7 @@ using var raw = new RawServer();
 raw.Start();
 
 var ready = ReadyFile.Describe(KestrelSetup.Port(KestrelSetup.Http), KestrelSetup.Port(KestrelSetup.Http2),
-    raw.Port, KestrelSetup.Port(KestrelSetup.H2c), KestrelSetup.Port(KestrelSetup.Https));
+    raw.Port, KestrelSetup.Port(KestrelSetup.H2c), KestrelSetup.Port(KestrelSetup.Https), KestrelSetup.UnixSocketPath);
 if (options.ReadyFile is { } readyPath)
     ReadyFile.Write(readyPath, ready);
 else
@@ -52,4 +52,5 @@ if (options.ParentPid is { } parentPid)
     ParentWatcher.Start(parentPid, app.Lifetime);
 
 await app.WaitForShutdownAsync();
+try { Directory.Delete(Path.GetDirectoryName(KestrelSetup.UnixSocketPath)!, recursive: true); } catch (IOException) { }
 return 0;

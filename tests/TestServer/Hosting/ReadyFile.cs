@@ -5,13 +5,14 @@ namespace AioHttp.TestServer.Hosting;
 /// <summary>The ready file the test run and Demo wait for; written atomically (temp + rename).</summary>
 public static class ReadyFile
 {
-    public static string Describe(int httpPort, int http2Port, int rawPort, int h2cPort, int httpsPort) => new JsonObject
+    public static string Describe(int httpPort, int http2Port, int rawPort, int h2cPort, int httpsPort, string unixSocket) => new JsonObject
     {
         ["http"] = $"http://127.0.0.1:{httpPort}",
         ["http2"] = $"http://127.0.0.1:{http2Port}",
         ["raw"] = $"http://127.0.0.1:{rawPort}",
         ["h2c"] = $"http://127.0.0.1:{h2cPort}",
         ["https"] = $"https://127.0.0.1:{httpsPort}",
+        ["unix"] = unixSocket,
         ["pid"] = Environment.ProcessId,
     }.ToJsonString();
 
