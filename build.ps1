@@ -77,6 +77,12 @@ function Invoke-Build {
     Get-ChildItem (Join-Path $Root 'Module') -File | Copy-Item -Destination $ModuleOut
     # PowerShell itself provides System.Management.Automation; never ship the reference assembly.
     Get-ChildItem $ModuleOut -Filter 'System.Management.Automation.dll' | Remove-Item -Force
+    # Third-party assemblies go under Dependencies/, loaded into a private AssemblyLoadContext by
+    # AioHttp.Commands' DependencyLoader, so they never clash with another module's copy.
+    $dependencies = Join-Path $ModuleOut 'Dependencies'
+    $null = New-Item -ItemType Directory -Force $dependencies
+    Get-ChildItem $ModuleOut -File | Where-Object { $_.Extension -in '.dll', '.pdb', '.xml' -and $_.BaseName -notlike 'AioHttp*' } |
+        Move-Item -Destination $dependencies -Force
     Invoke-Help
 }
 

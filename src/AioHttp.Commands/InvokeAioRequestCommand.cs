@@ -84,11 +84,26 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public double? ReadTimeout { get; set; }
 
     [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    [Parameter]
     public SwitchParameter SkipHttpErrorCheck { get; set; }
 
     [Parameter]
     [ValidateSet("1.1", "2")]
     public string? HttpVersion { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Fingerprint { get; set; }
 
     [Parameter]
     public SwitchParameter Stream { get; set; }
@@ -192,6 +207,10 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             Stream = Stream,
             RaiseForStatus = SkipHttpErrorCheck ? false : null,
             HttpVersion = HttpVersion switch { "2" => System.Net.HttpVersion.Version20, "1.1" => System.Net.HttpVersion.Version11, _ => null },
+            SkipCertificateCheck = SkipCertificateCheck.IsPresent ? true : null,
+            Fingerprint = Fingerprint,
+            Proxy = Proxy,
+            ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
         };
         RequestOptionsBinder.Query(Query, request);
         foreach (var header in RequestOptionsBinder.Headers(Headers)) request.Headers.Add(header);

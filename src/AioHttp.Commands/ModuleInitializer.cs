@@ -4,7 +4,7 @@ using System.Reflection;
 namespace AioHttp.Commands;
 
 /// <summary>
-/// On import: makes ClientResponse.Json() shape JSON exactly as ConvertFrom-Json does (PSCustomObject,
+/// On import: registers the loader of the module's third-party assemblies (DependencyLoader), and makes ClientResponse.Json() shape JSON exactly as ConvertFrom-Json does (PSCustomObject,
 /// object[] arrays, numbers as Int64/Double/BigInteger, ISO dates as DateTime), by calling the same
 /// code ConvertFrom-Json calls.
 /// </summary>
@@ -12,6 +12,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {
     public void OnImport()
     {
+        DependencyLoader.Register();
         var convert = FindConvertFromJson();
         if (convert is null) return; // keeps the engine's JsonElement shaping
         ClientResponse.JsonParser = text =>

@@ -84,6 +84,25 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [ValidateSet("1.1", "2")]
     public string HttpVersion { get; set; } = "1.1";
 
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? UnixSocket { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? NameServer { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    [Parameter]
+    public SwitchParameter TrustEnv { get; set; }
+
     protected override void EndProcessing()
     {
         if (UnsafeCookies && NoCookies)
@@ -115,7 +134,12 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 ClientKey = ProviderPath(ClientKey),
                 Fingerprint = Fingerprint,
                 HttpVersion = HttpVersion == "2" ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
+                UnixSocket = UnixSocket is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(UnixSocket),
+                Proxy = Proxy,
+                ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
+                TrustEnv = TrustEnv,
             };
+            foreach (var server in NameServer ?? Array.Empty<string>()) options.NameServers.Add(server);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);
             if (JsonSerializer is { } serializer) options.JsonSerializer = value => InvokeSerializer(serializer, value);
             var session = new ClientSession(options);

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
@@ -23,6 +24,10 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private static readonly HashSet<string> BodyMethods = new(StringComparer.OrdinalIgnoreCase) { "POST", "PUT", "PATCH", "DELETE" };
 
     private readonly Connector _connector;
+    private readonly HostResolver _resolver;
+    private readonly ProxySelector? _proxy;
+    // Requests with their own proxy settings need their own handler; kept per settings, closed with the session.
+    private readonly Dictionary<string, Connector> _proxyConnectors = new(StringComparer.Ordinal);
     private readonly Url? _baseUrl;
     private readonly List<KeyValuePair<string, string>> _headers;
     private int _closed;
@@ -52,10 +57,39 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         Options = options;
         _headers = options.Headers.ToList();
         CookieJar = options.CookieJar ?? new CookieJar();
-        _connector = new Connector(options);
+        _resolver = HostResolver.Create(options);
+        _proxy = ProxySelector.FromOptions(options);
+        CheckUnixSocket(options);
+        _connector = new Connector(options, _resolver, _proxy);
+    }
+
+    private static void CheckUnixSocket(ClientSessionOptions options)
+    {
+        if (options.UnixSocket is not { } path) return;
+        if (path.Trim().Length == 0) throw new ArgumentException("UnixSocket is empty: give the path of the server's Unix domain socket.");
+        if (options.Proxy is not null)
+            throw new ArgumentException("UnixSocket and Proxy cannot be used together: requests over a Unix socket go straight to the server listening on it.");
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException(Directory.Exists(path)
+                ? $"UnixSocket '{path}' is a directory: give the path of the socket file the server listens on."
+                : $"UnixSocket '{path}' does not exist: start the server first, or check the path of the socket it listens on.");
+        }
     }
 
     public ClientSessionOptions Options { get; }
+
+    /// <summary>The proxy requests go through (credentials hidden), or null when they go direct.</summary>
+    public string? Proxy => _proxy?.Description;
+
+    /// <summary>The name servers names resolve through; empty when the system resolver is used.</summary>
+    public IReadOnlyList<IPEndPoint> NameServers => _resolver.NameServers;
+
+    /// <summary>Host names with a cached DNS answer (kept 10 s, as aiohttp's ttl_dns_cache).</summary>
+    public IReadOnlyList<string> DnsCache => _resolver.CachedHosts;
+
+    /// <summary>Forgets the cached DNS answers, so the next request asks again (aiohttp's clear_dns_cache()).</summary>
+    public void ClearDnsCache() => _resolver.Clear();
     public Url? BaseUrl => _baseUrl;
     public AbstractCookieJar CookieJar { get; }
     public bool Closed => Volatile.Read(ref _closed) != 0;
@@ -109,11 +143,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             request.ReadTimeout ?? Options.ReadTimeout, cancellationToken);
         var startedAt = Stopwatch.GetTimestamp();
         var history = new List<ClientResponse>();
+        var connector = ConnectorFor(request);
         try
         {
             while (true)
             {
-                var response = await SendOnceAsync(method, url, headers, auth, body, jar, request.Cookies, history.ToArray(), timer, startedAt,
+                var response = await SendOnceAsync(connector, method, url, headers, auth, body, jar, request.Cookies, history.ToArray(), timer, startedAt,
                     request.HttpVersion ?? Options.HttpVersion).ConfigureAwait(false);
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
@@ -168,7 +203,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
         {
             timer.Dispose();
-            throw MapException(ex, timer, url);
+            throw MapException(ex, timer, url, connector);
         }
         catch (ClientResponseException e) when (e.Response is not null && e is not TooManyRedirectsException)
         {
@@ -181,7 +216,45 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         }
     }
 
-    private async Task<ClientResponse> SendOnceAsync(string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
+    /// <summary>
+    /// The session's connector, or (for a request with its own proxy or TLS settings) one kept for
+    /// those settings: SocketsHttpHandler fixes proxy and TLS per handler, so each combination gets
+    /// its own pool. They share the session's Limit and are closed with it.
+    /// </summary>
+    private Connector ConnectorFor(RequestOptions request)
+    {
+        var ownTls = request.SkipCertificateCheck is not null || request.Fingerprint is not null;
+        if (request.Proxy is null && request.ProxyAuth is null && !ownTls) return _connector;
+        ProxySelector? proxy = _proxy;
+        if (request.Proxy is not null || request.ProxyAuth is not null)
+        {
+            if (Options.UnixSocket is not null)
+                throw new ArgumentException("A proxy cannot be used with a session made with -UnixSocket: its requests go straight to the socket.");
+            if (request.Proxy is not null)
+                proxy = ProxySelector.Create(request.Proxy, request.ProxyAuth, trustEnv: false, new Hashtable())!;
+            else if (_proxy is not null)
+                proxy = _proxy.WithAuth(request.ProxyAuth!);
+            else
+                throw new ArgumentException("ProxyCredential was given for a request, but neither the request nor its session has a proxy: give -Proxy too.");
+        }
+        var options = Options;
+        if (ownTls)
+        {
+            options = Options.Clone();
+            if (request.SkipCertificateCheck is { } skip) options.SkipCertificateCheck = skip;
+            if (request.Fingerprint is { } fingerprint) options.Fingerprint = TlsSettings.ParseFingerprint(fingerprint);
+        }
+        var key = $"{proxy?.Key}|{options.SkipCertificateCheck}|{options.Fingerprint}";
+        lock (_proxyConnectors)
+        {
+            if (Closed) throw new SessionClosedException();
+            if (!_proxyConnectors.TryGetValue(key, out var connector))
+                _proxyConnectors[key] = connector = new Connector(options, _resolver, proxy);
+            return connector;
+        }
+    }
+
+    private async Task<ClientResponse> SendOnceAsync(Connector connector, string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
         Payload? body, AbstractCookieJar jar, IList<KeyValuePair<string, string>> requestCookies, IReadOnlyList<ClientResponse> history,
         RequestTimer timer, long startedAt, Version httpVersion)
     {
@@ -264,7 +337,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         timer.StartRead();
         try
         {
-            httpResponse = await _connector.SendAsync(message, timer.Token).ConfigureAwait(false);
+            httpResponse = await connector.SendAsync(message, timer.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -402,7 +475,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Turns .NET's failures into aiohttp's errors, naming what failed and what to try.</summary>
-    internal Exception MapException(Exception ex, RequestTimer timer, Url url)
+    internal Exception MapException(Exception ex, RequestTimer timer, Url url, Connector connector)
     {
         if (ex is OperationCanceledException oce) return timer.Translate(oce);
         for (var inner = ex; inner is not null; inner = inner.InnerException)
@@ -418,11 +491,15 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                 case HttpRequestError.NameResolutionError:
                     return new ClientConnectorDnsException(host, port, $"Cannot connect to host {host}:{port}: the name does not resolve. Check the host name.", ex);
                 case HttpRequestError.SecureConnectionError:
-                    return MapTlsError(hre, host, port);
+                    return MapTlsError(hre, host, port, connector.Tls);
                 case HttpRequestError.ResponseEnded:
                     return new ServerDisconnectedException($"Server disconnected: {host}:{port} closed the connection without sending a complete response.", ex);
                 case HttpRequestError.ProxyTunnelError:
-                    return new ClientHttpProxyException($"The proxy refused to open a tunnel to {host}:{port}: {hre.Message}", 0, null, ex);
+                    var status = (int?)hre.StatusCode ?? 0;
+                    return new ClientHttpProxyException(
+                        $"The proxy refused to open a tunnel to {host}:{port}{(status > 0 ? $" (status {status})" : "")}: {hre.Message}" +
+                        (status == 407 ? " Give the proxy's credentials with -ProxyCredential or in the proxy URL (http://user:password@host:port)." : ""),
+                        status, null, ex);
                 case HttpRequestError.InvalidResponse:
                 case HttpRequestError.ConfigurationLimitExceeded:
                     return new ClientResponseException($"Invalid HTTP response from {host}:{port}: {hre.Message}", 400, null, inner: ex);
@@ -444,12 +521,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         return ex;
     }
 
-    private ClientException MapTlsError(HttpRequestException ex, string host, int port)
+    private static ClientException MapTlsError(HttpRequestException ex, string host, int port, TlsSettings tls)
     {
-        if (_connector.Tls.TakeFailure(host) is { } failure)
+        if (tls.TakeFailure(host) is { } failure)
         {
             if (failure.FingerprintMismatch)
-                return new ServerFingerprintMismatchException(_connector.Tls.Fingerprint!, failure.Got!, host, port);
+                return new ServerFingerprintMismatchException(tls.Fingerprint!, failure.Got!, host, port);
             return new ClientConnectorCertificateException(host, port,
                 $"Cannot connect to host {host}:{port}: the server's certificate was refused: {failure.Reason}. " +
                 "Trust its CA with -CaFile, pin it with -Fingerprint, or (for testing only) use -SkipCertificateCheck.", ex);
@@ -470,6 +547,11 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
         _connector.Dispose();
+        lock (_proxyConnectors)
+        {
+            foreach (var connector in _proxyConnectors.Values) connector.Dispose();
+            _proxyConnectors.Clear();
+        }
     }
 
     public void Dispose() => Close();

@@ -62,4 +62,22 @@ public sealed class ClientSessionOptions
 
     /// <summary>How long an idle pooled connection is kept (aiohttp's keepalive_timeout, 15 s).</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Send every request over this Unix domain socket (aiohttp's UnixConnector); the Host header still comes from the URL.</summary>
+    public string? UnixSocket { get; set; }
+
+    /// <summary>Resolve names through these DNS servers ("host[:port]", port 53 by default) instead of the system resolver.</summary>
+    public IList<string> NameServers { get; } = new List<string>();
+
+    /// <summary>An HTTP proxy (http://[user:password@]host:port) for every request; https goes through CONNECT.</summary>
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Credentials for the proxy; they win over credentials in the proxy URL.</summary>
+    public BasicAuth? ProxyAuth { get; set; }
+
+    /// <summary>Read HTTP_PROXY / HTTPS_PROXY / NO_PROXY (any case) when the session is made (aiohttp's trust_env).</summary>
+    public bool TrustEnv { get; set; }
+
+    /// <summary>A copy (for a connector with per-request overrides); the header list is shared, not copied.</summary>
+    internal ClientSessionOptions Clone() => (ClientSessionOptions)MemberwiseClone();
 }

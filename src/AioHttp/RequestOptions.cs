@@ -48,4 +48,16 @@ public sealed class RequestOptions
 
     /// <summary>Raise for status >= 400; null = the session's setting.</summary>
     public bool? RaiseForStatus { get; set; }
+
+    /// <summary>A proxy for this request only; null = the session's.</summary>
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Skip (true) or apply (false) certificate checks for this request; null = the session's.</summary>
+    public bool? SkipCertificateCheck { get; set; }
+
+    /// <summary>Pin the server certificate's SHA-256 for this request; null = the session's.</summary>
+    public string? Fingerprint { get; set; }
+
+    /// <summary>Proxy credentials for this request only; null = the session's.</summary>
+    public BasicAuth? ProxyAuth { get; set; }
 }

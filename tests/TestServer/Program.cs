@@ -42,7 +42,7 @@ using var raw = new RawServer();
 raw.Start();
 
 var ready = ReadyFile.Describe(KestrelSetup.Port(KestrelSetup.Http), KestrelSetup.Port(KestrelSetup.Http2),
-    raw.Port, KestrelSetup.Port(KestrelSetup.H2c), KestrelSetup.Port(KestrelSetup.Https), DescribeTls());
+    raw.Port, KestrelSetup.Port(KestrelSetup.H2c), KestrelSetup.Port(KestrelSetup.Https), KestrelSetup.UnixSocketPath, DescribeTls());
 if (options.ReadyFile is { } readyPath)
     ReadyFile.Write(readyPath, ready);
 else
@@ -53,6 +53,7 @@ if (options.ParentPid is { } parentPid)
 
 await app.WaitForShutdownAsync();
 KestrelSetup.Certificates?.Dispose();
+try { Directory.Delete(Path.GetDirectoryName(KestrelSetup.UnixSocketPath)!, recursive: true); } catch (IOException) { }
 return 0;
 
 // The TLS endpoints and the PEM files a client needs for them.

@@ -216,3 +216,32 @@ Describe 'Per-request HTTP version' {
         finally { Close-AioSession $s }
     }
 }
+
+Describe 'Per-request TLS settings' {
+    BeforeAll { $script:tls = $srv.tls }
+
+    It '-SkipCertificateCheck on one request accepts an untrusted server; the session still checks' {
+        $s = New-AioSession
+        try {
+            (Invoke-AioRequest "$https/get" -Session $s -SkipCertificateCheck).Status | Should -Be 200
+            $err = $null
+            Invoke-AioRequest "$https/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].Exception | Should -BeOfType ([AioHttp.ClientConnectorCertificateException])
+        }
+        finally { Close-AioSession $s }
+    }
+
+    It '-Fingerprint on one request pins it' {
+        (Invoke-AioRequest "$($tls.trusted)/get" -Fingerprint $tls.fingerprint).Status | Should -Be 200
+        $err = $null
+        Invoke-AioRequest "$($tls.trusted)/get" -Fingerprint ('1' * 64) -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].Exception | Should -BeOfType ([AioHttp.ServerFingerprintMismatchException])
+        $err[0].Exception.Got | Should -Be $tls.fingerprint
+    }
+
+    It 'a malformed per-request fingerprint is an error naming it' {
+        $err = $null
+        Invoke-AioRequest "$($tls.trusted)/get" -Fingerprint 'abc' -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].Exception.Message | Should -Match "Fingerprint 'abc'"
+    }
+}

@@ -14,11 +14,17 @@ internal sealed class Connector : IDisposable
 
     private readonly SocketsHttpHandler _handler;
     private readonly HttpMessageInvoker _invoker;
+    private readonly HostResolver _resolver;
+    private readonly ProxySelector? _proxy;
+    private readonly string? _unixSocket;
     private int _open;
     private int _created;
 
-    public Connector(ClientSessionOptions options)
+    public Connector(ClientSessionOptions options, HostResolver? resolver = null, ProxySelector? proxy = null)
     {
+        _resolver = resolver ?? HostResolver.Create(options);
+        _proxy = options.UnixSocket is null ? proxy : null;
+        _unixSocket = options.UnixSocket;
         Limiter = new ConnectionLimiter(options.Limit);
         if (options.LimitPerHost < 0) throw new ArgumentOutOfRangeException(nameof(options), "LimitPerHost cannot be negative.");
         _handler = new SocketsHttpHandler
@@ -26,7 +32,8 @@ internal sealed class Connector : IDisposable
             AllowAutoRedirect = false,          // the session follows redirects itself, keeping History
             UseCookies = false,                 // the session's CookieJar decides
             AutomaticDecompression = DecompressionMethods.None, // decoded by ContentDecoding, errors mapped
-            UseProxy = false,
+            UseProxy = _proxy is not null,       // our own selector: loopback targets are not exempted
+            Proxy = _proxy,
             PooledConnectionIdleTimeout = options.KeepAliveTimeout,
             MaxConnectionsPerServer = options.LimitPerHost > 0 ? options.LimitPerHost : int.MaxValue,
             ConnectCallback = ConnectAsync,
@@ -55,6 +62,8 @@ internal sealed class Connector : IDisposable
     {
         var host = context.DnsEndPoint.Host;
         var port = context.DnsEndPoint.Port;
+        // Through a proxy, the endpoint is the proxy's: failures then name the proxy.
+        var what = _proxy?.IsProxyEndpoint(host, port) == true ? "proxy" : "host";
         context.InitialRequestMessage.Options.TryGetValue(TimerKey, out var timer);
         // The read-gap clock does not run while connecting; the connect clock does.
         timer?.StopRead();
@@ -62,7 +71,16 @@ internal sealed class Connector : IDisposable
         if (timer?.ConnectRemaining is { } remaining) connectCts.CancelAfter(remaining);
         try
         {
-            var addresses = await ResolveAsync(host, port, connectCts.Token).ConfigureAwait(false);
+            if (_unixSocket is not null) return await ConnectUnixAsync(_unixSocket, timer, connectCts.Token).ConfigureAwait(false);
+            IPAddress[] addresses;
+            try
+            {
+                addresses = await _resolver.ResolveAsync(host, port, connectCts.Token).ConfigureAwait(false);
+            }
+            catch (ClientConnectorDnsException ex) when (what == "proxy")
+            {
+                throw new ClientConnectorDnsException(host, port, $"Cannot connect to proxy {host}:{port}: {ex.Message}", ex);
+            }
             SocketException? last = null;
             foreach (var address in addresses)
             {
@@ -87,30 +105,38 @@ internal sealed class Connector : IDisposable
                 }
             }
             throw new ClientConnectorException(host, port,
-                $"Cannot connect to host {host}:{port} [{last?.SocketErrorCode.ToString() ?? "no address"}: {last?.Message}]. " +
-                "Check that the server is running and the host and port are right.", last);
+                $"Cannot connect to {what} {host}:{port} [{last?.SocketErrorCode.ToString() ?? "no address"}: {last?.Message}]. " +
+                $"Check that the {(what == "proxy" ? "proxy" : "server")} is running and the host and port are right.", last);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timer?.Connect is { } limit)
         {
-            throw new ConnectionTimeoutException(limit, $"{host}:{port}");
+            throw new ConnectionTimeoutException(limit, _unixSocket is not null ? $"unix socket {_unixSocket}" : what == "proxy" ? $"proxy {host}:{port}" : $"{host}:{port}");
         }
     }
 
-    private static async Task<IPAddress[]> ResolveAsync(string host, int port, CancellationToken cancellationToken)
+    // aiohttp's UnixConnector: every connection goes to the one socket, whatever the URL's host.
+    private async ValueTask<Stream> ConnectUnixAsync(string path, RequestTimer? timer, CancellationToken cancellationToken)
     {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal)) return new[] { literal };
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-            if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
-            // Prefer IPv4 first, as most local servers listen there; IPv6 after.
-            return addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).ToArray();
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {
-            throw new ClientConnectorDnsException(host, port,
-                $"Cannot connect to host {host}:{port}: the name does not resolve ({ex.SocketErrorCode}: {ex.Message}). Check the host name.", ex);
+            socket.Dispose();
+            throw new ClientConnectorException(path, 0,
+                $"Cannot connect to unix socket {path} [{ex.SocketErrorCode}: {ex.Message}]. Check that the server is listening on that socket.", ex);
         }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        Interlocked.Increment(ref _open);
+        Interlocked.Increment(ref _created);
+        timer?.StartRead();
+        return new CountedNetworkStream(socket, this);
     }
 
     public void Dispose() => _invoker.Dispose();

@@ -8,7 +8,7 @@ namespace AioHttp.TestServer.Hosting;
 /// <summary>
 /// Kestrel endpoints, all on 127.0.0.1 with OS-chosen ports:
 /// "http" and "http2" (two origins, HTTP/1.1 only: without TLS Kestrel cannot offer both), and
-/// "h2c" (HTTP/2 by prior knowledge only).
+/// "h2c" (HTTP/2 by prior knowledge only); and "unix", HTTP/1.1 on a Unix domain socket in a temp folder.
 /// </summary>
 public static class KestrelSetup
 {
@@ -21,6 +21,10 @@ public static class KestrelSetup
     public static ListenOptions? HttpsWrongHost { get; private set; }
     public static ListenOptions? HttpsClientAuth { get; private set; }
     public static TestCertificates? Certificates { get; private set; }
+
+    /// <summary>The Unix domain socket's path (its folder is removed when the server stops).</summary>
+    public static string UnixSocketPath { get; } =
+        Path.Combine(Directory.CreateTempSubdirectory("aiohttp-ts-").FullName, "server.sock");
 
     public static void Configure(KestrelServerOptions k)
     {
@@ -54,6 +58,7 @@ public static class KestrelSetup
             lo.Protocols = HttpProtocols.Http2;
             H2c = lo;
         });
+        k.ListenUnixSocket(UnixSocketPath, lo => lo.Protocols = HttpProtocols.Http1);
         // TLS with a self-signed certificate (untrusted unless checks are skipped); h2 and http/1.1 by ALPN.
         var certificate = SelfSignedCertificate.Create();
         k.Listen(IPAddress.Loopback, 0, lo =>
