@@ -7,7 +7,7 @@ namespace AioHttp;
 /// </summary>
 public sealed class StreamPayload : Payload
 {
-    internal const int BufferSize = 64 * 1024;
+    internal const int BufferSize = 256 * 1024;
 
     private readonly Stream _stream;
     private readonly long _start;
