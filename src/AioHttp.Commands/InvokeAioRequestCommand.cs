@@ -64,12 +64,12 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public object? Json { get; set; }
 
     /// <summary>A multipart form: FileInfo values become file parts, other values text fields.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = FormSet)]
+    [Parameter(Mandatory = true, ParameterSetName = FormSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public IDictionary Form { get; set; } = null!;
 
     /// <summary>A file sent as the body, streamed from disk.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = InFileSet)]
+    [Parameter(Mandatory = true, ParameterSetName = InFileSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string InFile { get; set; } = null!;
 

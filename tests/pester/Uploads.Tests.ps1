@@ -61,6 +61,12 @@ Describe 'Invoke-AioRequest -InFile' {
         (Invoke-AioRequest "$base/upload" -Method PUT -InFile $text).Json().contentType | Should -Be 'text/plain'
     }
 
+    It 'uploads each file named by the InFile property of pipeline objects' {
+        $rows = @([pscustomobject]@{ Uri = "$base/upload"; Method = 'PUT'; InFile = $small }, [pscustomobject]@{ Uri = "$base/upload"; Method = 'PUT'; InFile = $text })
+        $sizes = $rows | Invoke-AioRequest | ForEach-Object { $_.Json().size }
+        $sizes | Should -Be @(200000, (Get-Item $text).Length)
+    }
+
     It 'uses -ContentType over the guessed type' {
         (Invoke-AioRequest "$base/upload" -Method POST -InFile $small -ContentType 'image/png').Json().contentType | Should -Be 'image/png'
     }
