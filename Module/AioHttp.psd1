@@ -18,6 +18,8 @@
         'Get-AioCookie'
         'Export-AioCookie'
         'Import-AioCookie'
+        'New-AioFormData'
+        'Add-AioFormField'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -18,6 +18,10 @@ internal static class ClientErrorRecord
                 return ForStatus(responseError, response, target);
             case ClientException clientError:
                 return new ErrorRecord(clientError, clientError.ErrorId, Category(clientError.Kind), target);
+            case FileNotFoundException missing:
+                return new ErrorRecord(missing, "FileNotFound", ErrorCategory.ObjectNotFound, missing.FileName ?? target);
+            case UnauthorizedAccessException denied:
+                return new ErrorRecord(denied, "FileNotReadable", ErrorCategory.PermissionDenied, target);
             case ArgumentException argumentError:
                 return new ErrorRecord(argumentError, "InvalidArgument", ErrorCategory.InvalidArgument, target);
             case PipelineStoppedException:

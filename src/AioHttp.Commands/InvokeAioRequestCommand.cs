@@ -16,10 +16,13 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private const string DefaultSet = "Default";
     private const string BodySet = "Body";
     private const string JsonSet = "Json";
+    private const string FormSet = "Form";
+    private const string InFileSet = "InFile";
 
     private readonly CancellationTokenSource _stop = new();
     private readonly InFlightRequests _inFlight = new();
     private bool _finished;
+    private ScriptBlockBody? _scriptBody;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
@@ -59,6 +62,32 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     [Parameter(Mandatory = true, ParameterSetName = JsonSet, ValueFromPipelineByPropertyName = true)]
     [AllowNull]
     public object? Json { get; set; }
+
+    /// <summary>A multipart form: FileInfo values become file parts, other values text fields.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FormSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public IDictionary Form { get; set; } = null!;
+
+    /// <summary>A file sent as the body, streamed from disk.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InFileSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string InFile { get; set; } = null!;
+
+    [Parameter(ParameterSetName = BodySet)]
+    [Parameter(ParameterSetName = JsonSet)]
+    [Parameter(ParameterSetName = FormSet)]
+    [Parameter(ParameterSetName = InFileSet)]
+    [ValidateSet("gzip", "deflate")]
+    public string? Compress { get; set; }
+
+    [Parameter(ParameterSetName = BodySet)]
+    [Parameter(ParameterSetName = JsonSet)]
+    [Parameter(ParameterSetName = FormSet)]
+    [Parameter(ParameterSetName = InFileSet)]
+    public SwitchParameter Chunked { get; set; }
+
+    [Parameter]
+    public SwitchParameter Expect100 { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -125,7 +154,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             if (session.Closed) throw new SessionClosedException();
             request = BuildRequest(session);
         }
-        catch (Exception ex) when (ex is ClientException or ArgumentException)
+        catch (Exception ex) when (ex is ClientException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             WriteError(ClientErrorRecord.From(ex, Uri));
             return;
@@ -137,9 +166,26 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             _inFlight.WaitForAny(_stop.Token, ordered: !AsCompleted);
             Flush();
         }
-        _inFlight.Add(Uri, StartRequest(session, request));
+        var task = StartRequest(session, request);
+        if (_scriptBody is { } scriptBody)
+        {
+            // The ScriptBlock runs here, on the pipeline thread, while the request sends what it produces.
+            var failure = scriptBody.Run(task, _stop.Token);
+            _scriptBody = null;
+            if (failure is not null) task = FailWith(task, failure);
+        }
+        _inFlight.Add(Uri, task);
         Flush();
     }
+
+    // The request was aborted by its body's failure: that failure is the error to report.
+    private static Task<ClientResponse> FailWith(Task<ClientResponse> request, Exception failure) =>
+        request.ContinueWith<ClientResponse>(t =>
+        {
+            if (t.IsCompletedSuccessfully) t.Result.Close();
+            else _ = t.Exception;
+            throw failure;
+        }, TaskScheduler.Default);
 
     protected override void EndProcessing()
     {
@@ -151,7 +197,11 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         _finished = true;
     }
 
-    protected override void StopProcessing() => _stop.Cancel();
+    protected override void StopProcessing()
+    {
+        _stop.Cancel();
+        _scriptBody?.Stop();
+    }
 
     public void Dispose()
     {
@@ -205,6 +255,14 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             ConnectTimeout = RequestOptionsBinder.Seconds(ConnectTimeout),
             ReadTimeout = RequestOptionsBinder.Seconds(ReadTimeout),
             Stream = Stream,
+            Compress = Compress switch
+            {
+                "gzip" => ContentCompression.Gzip,
+                "deflate" => ContentCompression.Deflate,
+                _ => ContentCompression.None,
+            },
+            Chunked = Chunked,
+            ExpectContinue = Expect100,
             RaiseForStatus = SkipHttpErrorCheck ? false : null,
             HttpVersion = HttpVersion switch { "2" => System.Net.HttpVersion.Version20, "1.1" => System.Net.HttpVersion.Version11, _ => null },
             SkipCertificateCheck = SkipCertificateCheck.IsPresent ? true : null,
@@ -223,8 +281,19 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
         switch (ParameterSetName)
         {
+            case BodySet when RequestOptionsBinder.Unwrap(Body) is ScriptBlock script:
+                _scriptBody = new ScriptBlockBody(script, ContentType);
+                request.Body = _scriptBody.Payload;
+                break;
             case BodySet:
                 request.Body = RequestOptionsBinder.Body(Body, ContentType);
+                break;
+            case FormSet:
+                request.Body = RequestOptionsBinder.Form(Form).ToPayload();
+                if (ContentType is not null) request.Body.ContentType = ContentType;
+                break;
+            case InFileSet:
+                request.Body = new FilePayload(SessionState.Path.GetUnresolvedProviderPathFromPSPath(InFile), ContentType);
                 break;
             case JsonSet:
                 var json = session.Options.JsonSerializer is { } serializer

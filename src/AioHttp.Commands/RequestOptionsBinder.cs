@@ -120,7 +120,9 @@ internal static class RequestOptionsBinder
 
     /// <summary>
     /// aiohttp's data=: a string (text/plain; charset=utf-8, or the -ContentType's charset), bytes,
-    /// or a dictionary (application/x-www-form-urlencoded; array values repeat the field).
+    /// a dictionary (application/x-www-form-urlencoded; array values repeat the field), a FormData,
+    /// a file (FileInfo, streamed), a Stream (streamed), or a ClientResponse opened with -Stream
+    /// (its body forwarded as it arrives). A ScriptBlock is the cmdlet's business (it needs the runspace).
     /// </summary>
     public static Payload Body(object? body, string? contentType)
     {
@@ -132,12 +134,64 @@ internal static class RequestOptionsBinder
             byte[] bytes => new BytesPayload(bytes),
             IDictionary form => FormUrlEncodedPayload.Create(FormFields(form)),
             char[] chars => StringPayload.Create(new string(chars), contentType),
+            FormData formData => formData.ToPayload(),
+            FileInfo file => new FilePayload(file, contentType),
+            System.IO.Stream stream => new StreamPayload(stream),
+            ClientResponse response => new ResponsePayload(response),
+            DirectoryInfo folder => throw new ArgumentException($"-Body cannot send the folder '{folder.FullName}'. Give a file (Get-Item ./file), or use -InFile <path>."),
             _ => throw new ArgumentException(
-                $"-Body cannot send a {body.GetType().FullName}. Pass a string, a byte[] or a dictionary (sent as a urlencoded form); " +
-                "for JSON use -Json."),
+                $"-Body cannot send a {body.GetType().FullName}. Pass a string, a byte[], a dictionary (sent as a urlencoded form), " +
+                "a FormData (New-AioFormData), a file (Get-Item), a Stream, a response opened with -Stream, or a ScriptBlock; for JSON use -Json."),
         };
         if (contentType is not null) payload.ContentType = contentType;
         return payload;
+    }
+
+    /// <summary>
+    /// -Form: FileInfo values become file parts (streamed), Stream and byte[] values binary parts,
+    /// strings and numbers text fields; array values repeat the field. Sent multipart when any part
+    /// is a file, stream or bytes, else urlencoded (aiohttp's FormData rule).
+    /// </summary>
+    public static FormData Form(IDictionary form)
+    {
+        var result = new FormData();
+        foreach (DictionaryEntry entry in form)
+        {
+            var name = Text(entry.Key, "-Form") ?? "";
+            foreach (var value in Values(entry.Value)) AddFormValue(result, name, value, "-Form");
+        }
+        return result;
+    }
+
+    /// <summary>One value of a form field, by its type (shared by -Form and Add-AioFormField -Value).</summary>
+    public static void AddFormValue(FormData form, string name, object? value, string parameter, string? fileName = null, string? contentType = null)
+    {
+        switch (Unwrap(value))
+        {
+            case FileInfo file:
+                form.AddFile(name, file.FullName, fileName, contentType);
+                break;
+            case System.IO.Stream stream:
+                form.AddStream(name, stream, fileName, contentType);
+                break;
+            case byte[] bytes:
+                form.AddBytes(name, bytes, fileName ?? name, contentType);
+                break;
+            case null:
+                form.AddField(name, "", contentType, fileName);
+                break;
+            case PSObject custom:
+                throw new ArgumentException(
+                    $"{parameter}: the field '{name}' has a value of type {custom.TypeNames.FirstOrDefault() ?? "PSObject"}, which a form cannot send. " +
+                    "Give a string or number (a text field), a file (Get-Item ./file), a Stream or a byte[]; convert an object with ConvertTo-Json first.");
+            case string or char or bool or IFormattable:
+                form.AddField(name, Text(value, parameter)!, contentType, fileName);
+                break;
+            case var other:
+                throw new ArgumentException(
+                    $"{parameter}: the field '{name}' has a value of type {other.GetType().FullName}, which a form cannot send. " +
+                    "Give a string or number (a text field), a file (Get-Item ./file), a Stream or a byte[].");
+        }
     }
 
     private static IEnumerable<KeyValuePair<string, string>> FormFields(IDictionary form)

@@ -136,7 +136,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         var headers = MergeHeaders(request);
         var jar = request.CookieJar ?? CookieJar;
         var auth = request.Auth ?? Options.Auth;
-        var body = request.Body;
+        var body = PrepareBody(request, headers);
         var maxRedirects = request.MaxRedirects ?? Options.MaxRedirects;
         var allowRedirects = request.AllowRedirects && maxRedirects > 0;
         var timer = new RequestTimer(request.Timeout ?? Options.Timeout, request.ConnectTimeout ?? Options.ConnectTimeout,
@@ -148,8 +148,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             while (true)
             {
-                var response = await SendOnceAsync(connector, method, url, headers, auth, body, jar, request.Cookies, history.ToArray(), timer, startedAt,
-                    request.HttpVersion ?? Options.HttpVersion).ConfigureAwait(false);
+                var response = await SendOnceAsync(connector, method, url, headers, auth, body, request, jar, history.ToArray(), timer, startedAt).ConfigureAwait(false);
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
                 {
@@ -255,9 +254,11 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     }
 
     private async Task<ClientResponse> SendOnceAsync(Connector connector, string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
-        Payload? body, AbstractCookieJar jar, IList<KeyValuePair<string, string>> requestCookies, IReadOnlyList<ClientResponse> history,
-        RequestTimer timer, long startedAt, Version httpVersion)
+        Payload? body, RequestOptions request, AbstractCookieJar jar, IReadOnlyList<ClientResponse> history,
+        RequestTimer timer, long startedAt)
     {
+        var requestCookies = request.Cookies;
+        var httpVersion = request.HttpVersion ?? Options.HttpVersion;
         var uri = url.ToUri();
         var message = new HttpRequestMessage(new HttpMethod(method), uri)
         {
@@ -272,7 +273,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
         if (body is not null)
         {
-            message.Content = body.ToHttpContent();
+            message.Content = body.ToHttpContent(request.Chunked);
+            // The server's 100 Continue (or its early answer) comes before the body is written.
+            if (request.ExpectContinue) message.Headers.ExpectContinue = true;
         }
         else if (BodyMethods.Contains(method))
         {
@@ -358,6 +361,25 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
         };
+    }
+
+    /// <summary>
+    /// The body as it will be written: compressed on the fly when asked (Content-Encoding added), or
+    /// as it is when its headers already name a Content-Encoding (a pre-compressed upload).
+    /// </summary>
+    private static Payload? PrepareBody(RequestOptions request, List<KeyValuePair<string, string>> headers)
+    {
+        var body = request.Body;
+        if (request.Compress == ContentCompression.None) return body;
+        if (body is null)
+            throw new ArgumentException("-Compress needs a body to compress: give -Body, -Json, -Form or -InFile.");
+        if (headers.Any(h => string.Equals(h.Key, "Content-Encoding", StringComparison.OrdinalIgnoreCase)))
+            throw new ArgumentException(
+                "-Compress cannot be used with a Content-Encoding header: the header says the body is already encoded. " +
+                "Drop -Compress to send a pre-compressed body as it is, or drop the header to have AioHttp compress it.");
+        var compressed = new CompressedPayload(body, request.Compress);
+        headers.Add(new("Content-Encoding", compressed.ContentEncoding));
+        return compressed;
     }
 
     private static async Task ReadBodyAsync(ClientResponse response, RequestTimer timer)

@@ -31,6 +31,15 @@ public sealed class RequestOptions
 
     public Payload? Body { get; set; }
 
+    /// <summary>Compress the body while it is sent (aiohttp's compress=); an error with a Content-Encoding header.</summary>
+    public ContentCompression Compress { get; set; }
+
+    /// <summary>Send the body with chunked transfer even when its length is known (aiohttp's chunked=True).</summary>
+    public bool Chunked { get; set; }
+
+    /// <summary>Send Expect: 100-continue and wait for the server's go-ahead before the body (aiohttp's expect100=True).</summary>
+    public bool ExpectContinue { get; set; }
+
     public BasicAuth? Auth { get; set; }
 
     public bool AllowRedirects { get; set; } = true;

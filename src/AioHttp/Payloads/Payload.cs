@@ -23,15 +23,17 @@ public abstract class Payload
 
     public abstract Task WriteToAsync(Stream destination, CancellationToken cancellationToken);
 
-    internal HttpContent ToHttpContent() => new PayloadContent(this);
+    internal HttpContent ToHttpContent(bool chunked = false) => new PayloadContent(this, chunked);
 
     private sealed class PayloadContent : HttpContent
     {
         private readonly Payload _payload;
+        private readonly bool _chunked;
 
-        public PayloadContent(Payload payload)
+        public PayloadContent(Payload payload, bool chunked)
         {
             _payload = payload;
+            _chunked = chunked;
             if (payload.ContentType is not null && MediaTypeHeaderValue.TryParse(payload.ContentType, out var mediaType))
                 Headers.ContentType = mediaType;
             else if (payload.ContentType is not null)
@@ -46,7 +48,8 @@ public abstract class Payload
 
         protected override bool TryComputeLength(out long length)
         {
-            var known = _payload.Length;
+            // No length makes the handler send chunked (HTTP/1.1) or a plain DATA stream (HTTP/2).
+            var known = _chunked ? null : _payload.Length;
             length = known ?? -1;
             return known.HasValue;
         }

@@ -54,9 +54,9 @@ public static class MultipartParser
             string? name = null, fileName = null;
             if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var cd))
             {
-                name = HeaderUtilities.RemoveQuotes(cd.Name).Value;
+                name = HeaderUtilities.UnescapeAsQuotedString(cd.Name).Value;
                 if (cd.FileNameStar.HasValue) fileName = cd.FileNameStar.Value;
-                else if (cd.FileName.HasValue) fileName = HeaderUtilities.RemoveQuotes(cd.FileName).Value;
+                else if (cd.FileName.HasValue) fileName = HeaderUtilities.UnescapeAsQuotedString(cd.FileName).Value;
             }
 
             var headers = new JsonObject();

@@ -5,12 +5,13 @@ using AioHttp.TestServer.Hosting;
 
 namespace AioHttp.TestServer.Endpoints;
 
-/// <summary>/upload (streamed hash of the body), /multipart (streamed multipart summary), /echo-raw.</summary>
+/// <summary>/upload[/tag] (streamed hash of the body), /multipart (streamed multipart summary), /echo-raw.</summary>
 public static class UploadEndpoints
 {
     public static void Map(WebApplication app)
     {
         app.Map("/upload", Upload);
+        app.Map("/upload/{**tag}", Upload); // a tag of the test's own, so /requests/recent?path= finds its requests alone
         app.Map("/multipart", Multipart);
         app.Map("/echo-raw", EchoRaw);
     }
