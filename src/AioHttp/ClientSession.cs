@@ -74,6 +74,20 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     public Task<ClientResponse> GetAsync(string url, CancellationToken cancellationToken = default) =>
         RequestAsync(new RequestOptions(url), cancellationToken);
 
+    /// <summary>
+    /// aiohttp's ws_connect: upgrades to a websocket over this session's pool, with its TLS settings,
+    /// headers, cookies and credentials. A refused upgrade is <see cref="WSServerHandshakeException"/>.
+    /// </summary>
+    public Task<ClientWebSocket> WebSocketConnectAsync(WebSocketConnectOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Closed) throw new SessionClosedException();
+        return WebSocketConnector.ConnectAsync(this, _connector.Invoker, options, cancellationToken);
+    }
+
+    public Task<ClientWebSocket> WebSocketConnectAsync(string url, CancellationToken cancellationToken = default) =>
+        WebSocketConnectAsync(new WebSocketConnectOptions(url), cancellationToken);
+
     /// <summary>Builds the URL a request would go to (base URL, params, requoting), without sending.</summary>
     public Url BuildUrl(RequestOptions request)
     {
