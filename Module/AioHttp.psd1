@@ -18,6 +18,10 @@
         'Get-AioCookie'
         'Export-AioCookie'
         'Import-AioCookie'
+        'Connect-AioWebSocket'
+        'Send-AioWebSocket'
+        'Receive-AioWebSocket'
+        'Disconnect-AioWebSocket'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
