@@ -343,6 +343,16 @@ Describe 'Misbehaving peers' {
         $ws.Closed | Should -BeTrue
     }
 
+    It "answers the server's ping by itself, even while nobody is receiving" {
+        $ws = Connect-AioWebSocket "$rawWs/ws/ping"
+        $script:open.Add($ws)
+        Start-Sleep -Milliseconds 300
+        $m = @(Receive-AioWebSocket $ws -Timeout 10)
+        $m[0].Data | Should -Be 'pong ok: are you there'
+        $m[-1].Type | Should -Be 'Close'
+        $ws.CloseCode | Should -Be 1000
+    }
+
     It 'without -Heartbeat, the same peer is left alone' {
         $ws = Connect-AioWebSocket "$rawWs/ws/no-pong"
         $script:open.Add($ws)
@@ -371,6 +381,17 @@ Describe 'Failed connects and bad input' {
         $r.Errors[0].Exception | Should -BeOfType ([AioHttp.WSServerHandshakeException])
         $r.Errors[0].Exception.Status | Should -Be 403
         $r.Errors[0].Exception.Headers['X-Refused'] | Should -Be 'yes'
+    }
+
+    It 'connects over wss through an -HttpVersion 2 session (the upgrade itself is HTTP/1.1)' {
+        $s = New-AioSession -SkipCertificateCheck -HttpVersion 2
+        try {
+            $ws = Connect-AioWebSocket "$($script:bases.wss)/ws/echo" -Session $s
+            $script:open.Add($ws)
+            Send-AioWebSocket $ws -Text 'over h2 session'
+            (Receive-AioWebSocket $ws -Count 1 -Timeout 10).Data | Should -Be 'over h2 session'
+        }
+        finally { Close-AioSession $s }
     }
 
     It 'can be caught as [AioHttp.WSServerHandshakeException]' {

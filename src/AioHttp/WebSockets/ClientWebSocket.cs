@@ -191,7 +191,12 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
         }
         _closed = true;
         _closing.Cancel(); // the reader now drops unread messages instead of waiting for a receiver
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!await _sendLock.WaitAsync(_closeTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            // A send has been stuck for the whole close timeout (the peer reads nothing): drop the connection.
+            Abort();
+            return true;
+        }
         try
         {
             if (_socket.State is NetState.Open or NetState.CloseReceived)
@@ -334,7 +339,11 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     {
         Volatile.Write(ref _closeSent, 1);
         _closed = true;
-        await _sendLock.WaitAsync().ConfigureAwait(false);
+        if (!await _sendLock.WaitAsync(_closeTimeout).ConfigureAwait(false))
+        {
+            Abort(); // a send has been stuck for the whole close timeout
+            return;
+        }
         try
         {
             if (_socket.State is NetState.Open or NetState.CloseReceived)
