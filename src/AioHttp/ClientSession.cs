@@ -25,6 +25,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private readonly Connector _connector;
     private readonly Url? _baseUrl;
     private readonly List<KeyValuePair<string, string>> _headers;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ClientWebSocket, byte> _webSockets = new();
     private int _closed;
 
     public ClientSession() : this(new ClientSessionOptions()) { }
@@ -82,7 +83,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (Closed) throw new SessionClosedException();
-        return WebSocketConnector.ConnectAsync(this, _connector.Invoker, options, cancellationToken);
+        return WebSocketConnector.ConnectAsync(this, _connector, options, cancellationToken);
     }
 
     public Task<ClientWebSocket> WebSocketConnectAsync(string url, CancellationToken cancellationToken = default) =>
@@ -470,10 +471,21 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         return new ClientConnectorSslException(host, port, $"Cannot connect to host {host}:{port}: the TLS handshake failed ({detail}).", ex);
     }
 
-    /// <summary>Closes the pool; requests already running finish or fail, new ones are refused.</summary>
+    /// <summary>Websockets of this session that are still open.</summary>
+    public int OpenWebSockets => _webSockets.Count;
+
+    internal void Track(ClientWebSocket webSocket) => _webSockets.TryAdd(webSocket, 0);
+
+    internal void Untrack(ClientWebSocket webSocket) => _webSockets.TryRemove(webSocket, out _);
+
+    /// <summary>
+    /// Closes the pool; requests already running finish or fail, new ones are refused. Open websockets
+    /// lose their connections (close code 1006), as they do when aiohttp's session closes its connector.
+    /// </summary>
     public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        foreach (var webSocket in _webSockets.Keys) webSocket.Abort();
         _connector.Dispose();
     }
 

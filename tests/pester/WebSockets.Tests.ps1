@@ -458,6 +458,36 @@ Describe 'Failed connects and bad input' {
     }
 }
 
+Describe 'Websockets and their session' {
+    It "hold a connection slot under the session's -Limit until they close" {
+        $s = New-AioSession -Limit 1 -ConnectTimeout 0.5
+        try {
+            $ws = Connect-AioWebSocket "$($script:bases.ws)/ws/echo" -Session $s
+            $script:open.Add($ws)
+            $s.InUse | Should -Be 1
+            $r = Invoke-Failing { Connect-AioWebSocket "$($script:bases.ws)/ws/echo" -Session $s }
+            $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionTimeoutError,*'
+            $r.Errors[0].Exception.Message | Should -Match 'Limit 1'
+            Disconnect-AioWebSocket $ws
+            $s.InUse | Should -Be 0
+            (Invoke-AioRequest "$($srv.http)/get" -Session $s).Status | Should -Be 200
+        }
+        finally { Close-AioSession $s }
+    }
+
+    It 'lose their connection (1006) when the session closes' {
+        $s = New-AioSession
+        $ws = Connect-AioWebSocket "$($script:bases.ws)/ws/echo" -Session $s
+        $s.OpenWebSockets | Should -Be 1
+        Close-AioSession $s
+        $m = @(Receive-AioWebSocket $ws -Timeout 5)
+        $m[-1].Type | Should -BeIn 'Closed', 'Error'
+        $ws.Closed | Should -BeTrue
+        $ws.CloseCode | Should -Be 1006
+        $s.OpenWebSockets | Should -Be 0
+    }
+}
+
 Describe 'How websocket objects look' {
     It 'shows a socket and its messages as tables' {
         $ws = Connect-Test 'ws' '/ws/echo'

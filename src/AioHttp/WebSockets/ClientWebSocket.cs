@@ -30,7 +30,8 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly TimeSpan _closeTimeout;
-    private readonly Task _reader;
+    private Task _reader = Task.CompletedTask;
+    private readonly Action<ClientWebSocket>? _onEnded; // gives back the session's connection slot, once the connection is gone
     private WebSocketMessage? _terminal;
     private int _receiving;
     private int _closeSent;
@@ -39,9 +40,11 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     private string? _closeReason;
     private Exception? _exception;
 
-    internal ClientWebSocket(NetWebSocket socket, Url url, WebSocketConnectOptions options, int compress, Func<object?, string>? jsonSerializer)
+    internal ClientWebSocket(NetWebSocket socket, Url url, WebSocketConnectOptions options, int compress,
+        Func<object?, string>? jsonSerializer, Action<ClientWebSocket>? onEnded = null)
     {
         _socket = socket;
+        _onEnded = onEnded;
         Uri = url;
         Protocol = string.IsNullOrEmpty(socket.SubProtocol) ? null : socket.SubProtocol;
         Compress = compress;
@@ -56,8 +59,10 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _reader = Task.Run(ReadLoopAsync);
     }
+
+    /// <summary>Starts the reader loop; the connector calls it once the socket is registered with its session.</summary>
+    internal void Start() => _reader = Task.Run(ReadLoopAsync);
 
     /// <summary>The URL connected to (ws:// or wss://).</summary>
     public Url Uri { get; }
@@ -294,6 +299,7 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
             _closed = true;
             _inbox.Writer.TryComplete();
             if (_socket.State is NetState.Closed or NetState.Aborted) _socket.Dispose();
+            _onEnded?.Invoke(this);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Net.Http;
 using NetDeflateOptions = System.Net.WebSockets.WebSocketDeflateOptions;
 using NetWebSocket = System.Net.WebSockets.ClientWebSocket;
 using NetWebSocketException = System.Net.WebSockets.WebSocketException;
@@ -18,7 +17,7 @@ internal static class WebSocketConnector
         "Sec-WebSocket-Protocol", "Content-Length", "Transfer-Encoding",
     };
 
-    public static async Task<ClientWebSocket> ConnectAsync(ClientSession session, HttpMessageInvoker invoker,
+    public static async Task<ClientWebSocket> ConnectAsync(ClientSession session, Connector connector,
         WebSocketConnectOptions options, CancellationToken cancellationToken)
     {
         var url = BuildUrl(session, options.Url);
@@ -66,12 +65,31 @@ internal static class WebSocketConnector
         var requestInfo = new RequestInfo(url, "GET", sent);
 
         using var timer = new RequestTimer(session.Options.Timeout, session.Options.ConnectTimeout, session.Options.ReadTimeout, cancellationToken);
+        // A websocket holds its connection until it closes, so it holds a slot under the session's
+        // Limit all that time (as aiohttp counts it); the connect timeout covers the wait for one.
+        Action release;
+        using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
+        {
+            if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
+            try
+            {
+                release = await connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException oce)
+            {
+                socket.Dispose();
+                if (!timer.TotalToken.IsCancellationRequested && !timer.CallerToken.IsCancellationRequested && timer.Connect is { } limit)
+                    throw new ConnectionTimeoutException(limit, $"{url.HostPort} (waiting for a free connection: {connector.Limiter.InUse} in use, Limit {connector.Limiter.Limit})");
+                throw timer.Translate(oce);
+            }
+        }
         try
         {
-            await socket.ConnectAsync(url.WithoutUserInfo().ToUri(), invoker, timer.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(url.WithoutUserInfo().ToUri(), connector.Invoker, timer.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            release();
             var status = (int)socket.HttpStatusCode;
             var headers = ResponseHeaders(socket);
             socket.Dispose();
@@ -92,7 +110,15 @@ internal static class WebSocketConnector
         UpdateCookies(jar, responseHeaders, httpUri);
         socket.HttpResponseHeaders = null; // collected only for the handshake
         var compress = PerMessageDeflate.NegotiatedWindowBits(responseHeaders["Sec-WebSocket-Extensions"]);
-        return new ClientWebSocket(socket, url, options, compress, session.Options.JsonSerializer);
+        var webSocket = new ClientWebSocket(socket, url, options, compress, session.Options.JsonSerializer, onEnded: ended =>
+        {
+            release();
+            session.Untrack(ended);
+        });
+        session.Track(webSocket);
+        webSocket.Start();
+        if (session.Closed) webSocket.Abort(); // the session closed while we connected
+        return webSocket;
     }
 
     /// <summary>The ws:// or wss:// URL (http and https map onto them, as aiohttp allows); anything else is NonHttpUrlClientError.</summary>
