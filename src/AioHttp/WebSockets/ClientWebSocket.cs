@@ -252,13 +252,13 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
                 }
                 if (oversize) continue; // draining until the peer answers our 1009 close
                 var total = (long)assembled + result.Count;
-                if (MaxMessageSize > 0 && total > MaxMessageSize)
+                if (MaxMessageSize > 0 && total > MaxMessageSize || total > Array.MaxLength) // even 'no limit' stops at what one array holds
                 {
                     // aiohttp: WebSocketError(MESSAGE_TOO_BIG), the socket closed with 1009, an ERROR message.
                     oversize = true;
                     assembled = 0;
                     var error = new WebSocketProtocolException(WebSocketCloseCodes.MessageTooBig,
-                        $"A message from {Uri} is larger than the limit of {MaxMessageSize} bytes (at least {total} bytes); the socket was closed with 1009. " +
+                        $"A message from {Uri} is larger than the limit of {(MaxMessageSize > 0 ? MaxMessageSize : Array.MaxLength)} bytes (at least {total} bytes); the socket was closed with 1009. " +
                         "Raise -MaxMessageSize (0 = no limit) if such messages are expected.");
                     Fail(error, WebSocketCloseCodes.MessageTooBig);
                     await SendCloseFromReaderAsync(WebSocketCloseCodes.MessageTooBig, "Message too big").ConfigureAwait(false);
