@@ -20,6 +20,10 @@
         'Import-AioCookie'
         'New-AioFormData'
         'Add-AioFormField'
+        'Connect-AioWebSocket'
+        'Send-AioWebSocket'
+        'Receive-AioWebSocket'
+        'Disconnect-AioWebSocket'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -77,6 +77,31 @@ public sealed class WSServerHandshakeException : ClientResponseException
     public override string ErrorId => "WSServerHandshakeError";
 }
 
+/// <summary>aiohttp's WebSocketError: the peer broke a websocket rule or limit (Code is the close code sent).</summary>
+public sealed class WebSocketProtocolException : ClientException
+{
+    public WebSocketProtocolException(int code, string message, Exception? inner = null) : base(message, inner)
+    {
+        Code = code;
+    }
+
+    public override string ErrorId => "WebSocketError";
+    public override ClientErrorKind Kind => ClientErrorKind.InvalidData;
+    /// <summary>The close code the socket was closed with (1009 for a message over the limit).</summary>
+    public int Code { get; }
+}
+
+/// <summary>A second receive on a websocket while one is waiting (aiohttp refuses concurrent receive() calls).</summary>
+public sealed class WebSocketConcurrentReceiveException : ClientException
+{
+    public WebSocketConcurrentReceiveException()
+        : base("Another receive is already waiting on this websocket; only one reader at a time is allowed (as in aiohttp). " +
+               "Receive in one place and hand the messages on; sending from several places at once is fine.") { }
+
+    public override string ErrorId => "ConcurrentReceive";
+    public override ClientErrorKind Kind => ClientErrorKind.InvalidArgument;
+}
+
 /// <summary>aiohttp's ClientHttpProxyError: the proxy refused (e.g. 407 on CONNECT).</summary>
 public sealed class ClientHttpProxyException : ClientResponseException
 {
@@ -128,6 +153,13 @@ public class ClientConnectionException : ClientException
     public ClientConnectionException(string message, Exception? inner = null) : base(message, inner) { }
     public override string ErrorId => "ClientConnectionError";
     public override ClientErrorKind Kind => ClientErrorKind.Connection;
+}
+
+/// <summary>aiohttp's ClientConnectionResetError: writing to a connection that is closed or closing.</summary>
+public sealed class ClientConnectionResetException : ClientConnectionException
+{
+    public ClientConnectionResetException(string message, Exception? inner = null) : base(message, inner) { }
+    public override string ErrorId => "ClientConnectionResetError";
 }
 
 /// <summary>aiohttp's ClientConnectorError: the connection could not be made (refused, unreachable).</summary>

@@ -30,6 +30,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private readonly Dictionary<string, Connector> _proxyConnectors = new(StringComparer.Ordinal);
     private readonly Url? _baseUrl;
     private readonly List<KeyValuePair<string, string>> _headers;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ClientWebSocket, byte> _webSockets = new();
     private int _closed;
 
     public ClientSession() : this(new ClientSessionOptions()) { }
@@ -107,6 +108,20 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     public Task<ClientResponse> GetAsync(string url, CancellationToken cancellationToken = default) =>
         RequestAsync(new RequestOptions(url), cancellationToken);
+
+    /// <summary>
+    /// aiohttp's ws_connect: upgrades to a websocket over this session's pool, with its TLS settings,
+    /// headers, cookies and credentials. A refused upgrade is <see cref="WSServerHandshakeException"/>.
+    /// </summary>
+    public Task<ClientWebSocket> WebSocketConnectAsync(WebSocketConnectOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Closed) throw new SessionClosedException();
+        return WebSocketConnector.ConnectAsync(this, _connector, options, cancellationToken);
+    }
+
+    public Task<ClientWebSocket> WebSocketConnectAsync(string url, CancellationToken cancellationToken = default) =>
+        WebSocketConnectAsync(new WebSocketConnectOptions(url), cancellationToken);
 
     /// <summary>Builds the URL a request would go to (base URL, params, requoting), without sending.</summary>
     public Url BuildUrl(RequestOptions request)
@@ -564,10 +579,21 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         return new ClientConnectorSslException(host, port, $"Cannot connect to host {host}:{port}: the TLS handshake failed ({detail}).", ex);
     }
 
-    /// <summary>Closes the pool; requests already running finish or fail, new ones are refused.</summary>
+    /// <summary>Websockets of this session that are still open.</summary>
+    public int OpenWebSockets => _webSockets.Count;
+
+    internal void Track(ClientWebSocket webSocket) => _webSockets.TryAdd(webSocket, 0);
+
+    internal void Untrack(ClientWebSocket webSocket) => _webSockets.TryRemove(webSocket, out _);
+
+    /// <summary>
+    /// Closes the pool; requests already running finish or fail, new ones are refused. Open websockets
+    /// lose their connections (close code 1006), as they do when aiohttp's session closes its connector.
+    /// </summary>
     public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        foreach (var webSocket in _webSockets.Keys) webSocket.Abort();
         _connector.Dispose();
         lock (_proxyConnectors)
         {

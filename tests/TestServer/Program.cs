@@ -35,6 +35,7 @@ ContentEndpoints.Map(app);
 UploadEndpoints.Map(app);
 HeaderEndpoints.Map(app);
 DiagnosticsEndpoints.Map(app);
+WebSocketEndpoints.Map(app);
 
 await app.StartAsync();
 

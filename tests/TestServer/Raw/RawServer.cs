@@ -52,10 +52,13 @@ public sealed class RawServer : IDisposable
         {
             using var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             headTimeout.CancelAfter(TimeSpan.FromSeconds(30));
-            var target = await ReadRequestTarget(stream, headTimeout.Token);
-            if (target is null) return;
-            var path = target.Split('?', 2)[0];
-            await Respond(path, socket, stream);
+            var head = await ReadRequestHead(stream, headTimeout.Token);
+            if (head is null) return;
+            var path = head.Value.Target.Split('?', 2)[0];
+            if (path.StartsWith("/ws/", StringComparison.Ordinal))
+                await RawWebSocket.Respond(path, head.Value.Head, socket, stream, _stop.Token);
+            else
+                await Respond(path, socket, stream);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -132,7 +135,7 @@ public sealed class RawServer : IDisposable
     }
 
     /// <summary>Reads up to the blank line ending the head; returns the request-target, or null.</summary>
-    private static async Task<string?> ReadRequestTarget(NetworkStream stream, CancellationToken ct)
+    private static async Task<(string Target, string Head)?> ReadRequestHead(NetworkStream stream, CancellationToken ct)
     {
         var buffer = new byte[64 * 1024];
         var filled = 0;
@@ -146,7 +149,7 @@ public sealed class RawServer : IDisposable
             if (end < 0) end = text.IndexOf("\n\n", StringComparison.Ordinal);
             if (end < 0) continue;
             var requestLine = text.Split('\n', 2)[0].TrimEnd('\r').Split(' ');
-            return requestLine.Length >= 2 ? requestLine[1] : null;
+            return requestLine.Length >= 2 ? (requestLine[1], text[..end]) : null;
         }
         return null;
     }

@@ -1,0 +1,77 @@
+using System.Collections;
+using System.Management.Automation;
+
+namespace AioHttp.Commands;
+
+/// <summary>
+/// Connect-AioWebSocket: aiohttp's session.ws_connect(...). Upgrades over the session's pool (its TLS
+/// settings, headers, cookies and credentials) and writes the open <see cref="ClientWebSocket"/>.
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "AioWebSocket")]
+[OutputType(typeof(ClientWebSocket))]
+public sealed class ConnectAioWebSocketCommand : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Url")]
+    [ValidateNotNullOrEmpty]
+    public string Uri { get; set; } = null!;
+
+    [Parameter]
+    [ValidateNotNull]
+    public ClientSession? Session { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Protocol { get; set; }
+
+    [Parameter]
+    public IDictionary? Headers { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Origin { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.001, 2147483.0)]
+    public double? Heartbeat { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.001, 2147483.0)]
+    public double? ReceiveTimeout { get; set; }
+
+    [Parameter]
+    public SwitchParameter Compress { get; set; }
+
+    [Parameter]
+    [ValidateRange(0L, long.MaxValue)]
+    public long MaxMessageSize { get; set; } = WebSocketConnectOptions.DefaultMaxMessageSize;
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var session = Session ?? DefaultSession.Instance;
+            var options = new WebSocketConnectOptions(Uri)
+            {
+                Origin = Origin,
+                Heartbeat = RequestOptionsBinder.Seconds(Heartbeat),
+                ReceiveTimeout = RequestOptionsBinder.Seconds(ReceiveTimeout),
+                Compress = Compress,
+                MaxMessageSize = MaxMessageSize,
+            };
+            foreach (var protocol in Protocol ?? []) options.Protocols.Add(protocol);
+            foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);
+            WriteObject(PipelineWait.Result(session.WebSocketConnectAsync(options, _stop.Token), _stop.Token));
+        }
+        catch (Exception ex) when (ex is ClientException or ArgumentException)
+        {
+            WriteError(ClientErrorRecord.From(ex, Uri));
+        }
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    public void Dispose() => _stop.Dispose();
+}

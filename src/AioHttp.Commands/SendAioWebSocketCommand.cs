@@ -1,0 +1,77 @@
+using System.Management.Automation;
+
+namespace AioHttp.Commands;
+
+/// <summary>
+/// Send-AioWebSocket: aiohttp's send_str / send_bytes / send_json. From the pipeline a string goes as
+/// text, a byte[] as binary, anything else as JSON. Safe alongside other senders on the same socket.
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "AioWebSocket", DefaultParameterSetName = PipelineSet)]
+[OutputType(typeof(void))]
+public sealed class SendAioWebSocketCommand : PSCmdlet, IDisposable
+{
+    private const string PipelineSet = "Pipeline";
+    private const string TextSet = "Text";
+    private const string BinarySet = "Binary";
+    private const string JsonSet = "Json";
+
+    private readonly CancellationTokenSource _stop = new();
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNull]
+    public ClientWebSocket WebSocket { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = TextSet)]
+    [AllowEmptyString]
+    public string Text { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = BinarySet)]
+    [AllowEmptyCollection]
+    public byte[] Binary { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = JsonSet)]
+    [AllowNull]
+    public object? Json { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = PipelineSet, ValueFromPipeline = true)]
+    [AllowNull]
+    [AllowEmptyString]
+    public object? InputObject { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var send = ParameterSetName switch
+            {
+                TextSet => WebSocket.SendTextAsync(Text, _stop.Token),
+                BinarySet => WebSocket.SendBinaryAsync(Binary, _stop.Token),
+                JsonSet => SendJson(Json),
+                _ => RequestOptionsBinder.Unwrap(InputObject) switch
+                {
+                    string text => WebSocket.SendTextAsync(text, _stop.Token),
+                    byte[] bytes => WebSocket.SendBinaryAsync(bytes, _stop.Token),
+                    var other => SendJson(other),
+                },
+            };
+            PipelineWait.Wait(send, _stop.Token);
+        }
+        catch (Exception ex) when (ex is ClientException or ArgumentException)
+        {
+            WriteError(ClientErrorRecord.From(ex, WebSocket));
+        }
+    }
+
+    /// <summary>The session's -JsonSerializer if it has one, else ConvertTo-Json's shapes without its depth limit.</summary>
+    private Task SendJson(object? value)
+    {
+        var utf8 = WebSocket.JsonSerializer is { } serializer
+            ? System.Text.Encoding.UTF8.GetBytes(serializer(value))
+            : PowerShellJsonSerializer.SerializeToUtf8(value);
+        return WebSocket.SendTextAsync(utf8, _stop.Token);
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    public void Dispose() => _stop.Dispose();
+}

@@ -1,0 +1,28 @@
+namespace AioHttp;
+
+/// <summary>Reads what the server agreed to in Sec-WebSocket-Extensions for permessage-deflate (RFC 7692).</summary>
+public static class PerMessageDeflate
+{
+    /// <summary>
+    /// The window bits the server compresses with (aiohttp's ws.compress): 15 unless it says
+    /// server_max_window_bits=N; 0 when permessage-deflate was not accepted.
+    /// </summary>
+    public static int NegotiatedWindowBits(string? extensionsHeader)
+    {
+        if (string.IsNullOrWhiteSpace(extensionsHeader)) return 0;
+        foreach (var extension in extensionsHeader.Split(','))
+        {
+            var parts = extension.Split(';');
+            if (!parts[0].Trim().Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase)) continue;
+            var bits = 15;
+            foreach (var parameter in parts.Skip(1))
+            {
+                var pair = parameter.Split('=', 2);
+                if (!pair[0].Trim().Equals("server_max_window_bits", StringComparison.OrdinalIgnoreCase) || pair.Length < 2) continue;
+                if (int.TryParse(pair[1].Trim().Trim('"'), out var n) && n is >= 8 and <= 15) bits = n;
+            }
+            return bits;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,211 @@
+using NetDeflateOptions = System.Net.WebSockets.WebSocketDeflateOptions;
+using NetWebSocket = System.Net.WebSockets.ClientWebSocket;
+using NetWebSocketException = System.Net.WebSockets.WebSocketException;
+
+namespace AioHttp;
+
+/// <summary>
+/// aiohttp's ws_connect: the upgrade handshake, made over the session's own connection handler so a
+/// websocket shares the session's TLS settings, and carrying its headers, cookies and credentials.
+/// </summary>
+internal static class WebSocketConnector
+{
+    // Headers the handshake itself owns (RFC 6455 4.1); a caller's value would break it.
+    private static readonly HashSet<string> HandshakeHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Upgrade", "Host", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
+        "Sec-WebSocket-Protocol", "Content-Length", "Transfer-Encoding",
+    };
+
+    public static async Task<ClientWebSocket> ConnectAsync(ClientSession session, Connector connector,
+        WebSocketConnectOptions options, CancellationToken cancellationToken)
+    {
+        var url = BuildUrl(session, options.Url);
+        CheckOptions(options);
+        var httpUri = ToHttpUri(url);
+        var jar = session.CookieJar;
+
+        var socket = new NetWebSocket();
+        var wsOptions = socket.Options;
+        wsOptions.CollectHttpResponseDetails = true;   // the status and headers of a refused upgrade
+        wsOptions.KeepAliveInterval = TimeSpan.Zero;   // no unsolicited frames unless -Heartbeat (as aiohttp)
+        if (options.Heartbeat is { } heartbeat)
+        {
+            wsOptions.KeepAliveInterval = heartbeat;
+            wsOptions.KeepAliveTimeout = heartbeat / 2;
+        }
+        if (options.Compress) wsOptions.DangerousDeflateOptions = new NetDeflateOptions();
+        foreach (var protocol in options.Protocols)
+        {
+            try { wsOptions.AddSubProtocol(protocol); }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"'{protocol}' is not a valid websocket subprotocol (a token, given once): {ex.Message}", nameof(options), ex);
+            }
+        }
+
+        var sent = new HeaderCollection();
+        foreach (var (name, value) in MergeHeaders(session, options))
+        {
+            wsOptions.SetRequestHeader(name, value);
+            sent.Add(name, value);
+        }
+        var auth = options.Auth ?? session.Options.Auth ?? (url.User is { } user ? new BasicAuth(user, url.Password ?? "") : null);
+        if (auth is not null && sent["Authorization"] is null)
+        {
+            wsOptions.SetRequestHeader("Authorization", auth.Encode());
+            sent.Add("Authorization", auth.Encode());
+        }
+        var cookies = string.Join("; ", new[] { sent["Cookie"], jar.GetCookieHeader(httpUri) }.Where(c => !string.IsNullOrEmpty(c)));
+        if (cookies.Length > 0)
+        {
+            wsOptions.SetRequestHeader("Cookie", cookies);
+            sent.Set("Cookie", cookies);
+        }
+        var requestInfo = new RequestInfo(url, "GET", sent);
+
+        using var timer = new RequestTimer(session.Options.Timeout, session.Options.ConnectTimeout, session.Options.ReadTimeout, cancellationToken);
+        // A websocket holds its connection until it closes, so it holds a slot under the session's
+        // Limit all that time (as aiohttp counts it); the connect timeout covers the wait for one.
+        Action release;
+        using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
+        {
+            if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
+            try
+            {
+                release = await connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException oce)
+            {
+                socket.Dispose();
+                if (!timer.TotalToken.IsCancellationRequested && !timer.CallerToken.IsCancellationRequested && timer.Connect is { } limit)
+                    throw new ConnectionTimeoutException(limit, $"{url.HostPort} (waiting for a free connection: {connector.Limiter.InUse} in use, Limit {connector.Limiter.Limit})");
+                throw timer.Translate(oce);
+            }
+        }
+        try
+        {
+            await socket.ConnectAsync(url.WithoutUserInfo().ToUri(), connector.Invoker, timer.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            release();
+            var status = (int)socket.HttpStatusCode;
+            var headers = ResponseHeaders(socket);
+            socket.Dispose();
+            if (ex is OperationCanceledException oce) throw timer.Translate(oce);
+            if (status != 0)
+            {
+                UpdateCookies(jar, headers, httpUri);
+                var what = status == 101
+                    ? $"The server at {url} accepted the websocket upgrade, but the handshake was invalid ({ex.Message})."
+                    : $"The server at {url} refused the websocket upgrade with {status}. Check the URL, -Protocol, -Origin and credentials.";
+                throw new WSServerHandshakeException(what, status, requestInfo, headers, ex);
+            }
+            var inner = ex is NetWebSocketException && ex.InnerException is { } cause ? cause : ex;
+            throw ClientSession.MapException(inner, timer, url);
+        }
+
+        var responseHeaders = ResponseHeaders(socket);
+        UpdateCookies(jar, responseHeaders, httpUri);
+        socket.HttpResponseHeaders = null; // collected only for the handshake
+        var compress = PerMessageDeflate.NegotiatedWindowBits(responseHeaders["Sec-WebSocket-Extensions"]);
+        var webSocket = new ClientWebSocket(socket, url, options, compress, session.Options.JsonSerializer, onEnded: ended =>
+        {
+            release();
+            session.Untrack(ended);
+        });
+        session.Track(webSocket);
+        webSocket.Start();
+        if (session.Closed) webSocket.Abort(); // the session closed while we connected
+        return webSocket;
+    }
+
+    /// <summary>The ws:// or wss:// URL (http and https map onto them, as aiohttp allows); anything else is NonHttpUrlClientError.</summary>
+    internal static Url BuildUrl(ClientSession session, string value)
+    {
+        var url = Url.Parse(value);
+        if (url.Scheme.Length > 0 && url.Scheme is not ("ws" or "wss" or "http" or "https"))
+            throw NotWebSocket(value, url.Scheme);
+        if (!url.IsAbsolute)
+        {
+            if (session.BaseUrl is null)
+                throw new InvalidUrlException(value, $"'{value}' is not an absolute URL. Give a full URL such as ws://host/path, or a session with -BaseUrl.");
+            url = session.BaseUrl.Join(url);
+        }
+        var scheme = url.Scheme switch
+        {
+            "ws" or "http" => "ws",
+            "wss" or "https" => "wss",
+            _ => throw NotWebSocket(value, url.Scheme),
+        };
+        if (scheme != url.Scheme)
+        {
+            var builder = new UriBuilder(url.ToUri()) { Scheme = scheme };
+            if (url.ExplicitPort is null) builder.Port = -1;
+            url = Url.Parse(builder.Uri.AbsoluteUri, encoded: true);
+        }
+        return url.WithoutFragment();
+    }
+
+    private static NonHttpUrlException NotWebSocket(string value, string scheme) => new(value,
+        $"'{value}' is not a websocket URL (scheme '{scheme}'). Connect-AioWebSocket needs ws:// or wss:// (http:// and https:// are taken as ws:// and wss://).");
+
+    private static void CheckOptions(WebSocketConnectOptions options)
+    {
+        if (options.Heartbeat is { } h && h <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), h, "Heartbeat must be more than 0 seconds (leave it off for no pings).");
+        if (options.ReceiveTimeout is { } r && r <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), r, "ReceiveTimeout must be more than 0 seconds (leave it off to wait without limit).");
+        if (options.MaxMessageSize < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxMessageSize, "MaxMessageSize cannot be negative: give bytes, or 0 for no limit.");
+        if (options.Origin is { } origin) InvalidHeaderException.ThrowIfInvalid("Origin", origin);
+    }
+
+    /// <summary>The session's User-Agent and headers, then the caller's, then Origin; the handshake's own headers left out.</summary>
+    private static List<KeyValuePair<string, string>> MergeHeaders(ClientSession session, WebSocketConnectOptions options)
+    {
+        var merged = new List<KeyValuePair<string, string>> { new("User-Agent", session.Options.UserAgent) };
+        Overlay(session.Options.Headers);
+        foreach (var (name, value) in options.Headers) InvalidHeaderException.ThrowIfInvalid(name, value);
+        Overlay(options.Headers);
+        if (options.Origin is { } origin) Overlay(new[] { new KeyValuePair<string, string>("Origin", origin) });
+        merged.RemoveAll(h => HandshakeHeaders.Contains(h.Key));
+        return merged;
+
+        void Overlay(IEnumerable<KeyValuePair<string, string>> layer)
+        {
+            var replaced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in layer)
+            {
+                if (replaced.Add(name)) merged.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+                merged.Add(new(name, value));
+            }
+        }
+    }
+
+    private static HeaderCollection ResponseHeaders(NetWebSocket socket)
+    {
+        var headers = new HeaderCollection();
+        if (socket.HttpResponseHeaders is { } received)
+        {
+            foreach (var (name, values) in received)
+                foreach (var value in values) headers.Add(name, value);
+        }
+        return headers;
+    }
+
+    private static void UpdateCookies(AbstractCookieJar jar, HeaderCollection headers, Uri httpUri)
+    {
+        var setCookies = headers.GetAll("Set-Cookie");
+        if (setCookies.Length > 0) jar.UpdateCookies(setCookies, httpUri);
+    }
+
+    /// <summary>Cookies are kept by http(s) URL; ws and wss are the same origins.</summary>
+    private static Uri ToHttpUri(Url url)
+    {
+        var builder = new UriBuilder(url.ToUri()) { Scheme = url.Scheme == "wss" ? "https" : "http" };
+        if (url.ExplicitPort is null) builder.Port = -1;
+        return builder.Uri;
+    }
+}
