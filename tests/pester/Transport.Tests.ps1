@@ -197,6 +197,27 @@ Describe 'An HTTP proxy (-Proxy, against tinyproxy)' {
     }
 }
 
+Describe 'A websocket through the session proxy (against tinyproxy)' {
+    BeforeEach {
+        if (-not $tinyproxy) { Set-ItResult -Skipped -Because 'tinyproxy is not installed (apt-get install tinyproxy-bin)' }
+    }
+
+    It 'opens wss through a CONNECT tunnel and echoes messages' {
+        $before = (Get-ProxyLog $openProxy "CONNECT 127.0.0.1:$httpsPort").Count
+        $s = New-AioSession -Proxy $openProxy.Url -SkipCertificateCheck
+        try {
+            $ws = Connect-AioWebSocket "$($srv.https -replace '^https', 'wss')/ws/echo" -Session $s
+            Send-AioWebSocket -WebSocket $ws -Text 'through the proxy'
+            $msg = Receive-AioWebSocket -WebSocket $ws -Count 1 -Timeout 10
+            $msg.Type | Should -Be 'Text'
+            $msg.Data | Should -Be 'through the proxy'
+            Disconnect-AioWebSocket -WebSocket $ws
+            (Get-ProxyLog $openProxy "CONNECT 127.0.0.1:$httpsPort").Count | Should -Be ($before + 1)
+        }
+        finally { Close-AioSession $s }
+    }
+}
+
 Describe 'Proxies from the environment (-TrustEnv, against tinyproxy)' {
     BeforeEach {
         if (-not $tinyproxy) { Set-ItResult -Skipped -Because 'tinyproxy is not installed (apt-get install tinyproxy-bin)' }

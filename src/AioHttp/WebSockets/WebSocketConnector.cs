@@ -103,7 +103,7 @@ internal static class WebSocketConnector
                 throw new WSServerHandshakeException(what, status, requestInfo, headers, ex);
             }
             var inner = ex is NetWebSocketException && ex.InnerException is { } cause ? cause : ex;
-            throw ClientSession.MapException(inner, timer, url);
+            throw session.MapException(inner, timer, url, connector);
         }
 
         var responseHeaders = ResponseHeaders(socket);
