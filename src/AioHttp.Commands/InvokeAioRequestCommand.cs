@@ -22,6 +22,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private bool _finished;
     private string? _outPath;
     private DownloadProgressBar? _progressBar;
+    private string? _outFileTakenBy;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
@@ -147,6 +148,13 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             session = Session ?? DefaultSession.Instance;
             if (session.Closed) throw new SessionClosedException();
             request = BuildRequest(session);
+            if (_outPath is not null && !Directory.Exists(_outPath))
+            {
+                // One file cannot hold several bodies: refuse the overwrite rather than keep only the last.
+                if (_outFileTakenBy is not null)
+                    throw new ArgumentException($"-OutFile '{_outPath}' is one file, already the target of '{_outFileTakenBy}'. To save several URLs, give a folder as -OutFile.");
+                _outFileTakenBy = Uri;
+            }
         }
         catch (Exception ex) when (ex is ClientException or ArgumentException)
         {

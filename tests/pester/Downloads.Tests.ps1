@@ -312,6 +312,14 @@ Describe 'Invoke-AioRequest -OutFile bad input' {
         { Invoke-AioRequest "$base/bytes/10" @params } | Should -Throw -ErrorId $Id
     }
 
+    It 'refuses a second pipeline input when -OutFile names one file, keeping the first' {
+        $file = Join-Path (New-TestFolder) 'one.bin'
+        "$base/bytes/10", "$base/bytes/20" | Invoke-AioRequest -OutFile $file -ErrorAction SilentlyContinue -ErrorVariable failed
+        $failed | Should -HaveCount 1
+        $failed[0].ToString() | Should -Match 'give a folder'
+        (Get-Item $file).Length | Should -Be 10
+    }
+
     It 'refuses -Resume with a folder' {
         { Invoke-AioRequest "$base/bytes/10" -OutFile (New-TestFolder) -Resume } | Should -Throw '*folder*'
     }
