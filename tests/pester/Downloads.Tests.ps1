@@ -184,6 +184,23 @@ Describe 'Invoke-AioRequest -OutFile when the download fails' {
         Test-Path $file | Should -BeTrue
     }
 
+    It 'leaves no file when the download is stopped midway (Ctrl+C)' {
+        $dir = New-TestFolder
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$((Get-Module AioHttp).Path)'; Invoke-AioRequest '$base/drip?duration=20&numbytes=200' -OutFile '$dir/slow.bin'")
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            while (-not (Get-ChildItem $dir -Force) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            @(Get-ChildItem $dir -Force) | Should -HaveCount 1   # the temporary file, while it runs
+            $ps.Stop()
+            $async.IsCompleted | Should -BeTrue
+        } finally { $ps.Dispose() }
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        while ((Get-ChildItem $dir -Force) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        @(Get-ChildItem $dir -Force) | Should -BeNullOrEmpty
+    }
+
     It 'goes on with the other pipeline inputs after one fails' {
         $dir = New-TestFolder
         "$base/bytes/10", "$raw/truncated", "$base/bytes/20" | Invoke-AioRequest -OutFile $dir -ErrorAction SilentlyContinue -ErrorVariable failed
