@@ -23,6 +23,9 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private readonly InFlightRequests _inFlight = new();
     private bool _finished;
     private ScriptBlockBody? _scriptBody;
+    private string? _outPath;
+    private DownloadProgressBar? _progressBar;
+    private string? _outFileTakenBy;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
@@ -138,11 +141,51 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public SwitchParameter Stream { get; set; }
 
     [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OutFile { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    [Parameter]
+    public SwitchParameter Resume { get; set; }
+
+    [Parameter]
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; } = 8;
 
     [Parameter]
     public SwitchParameter AsCompleted { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (OutFile is null)
+        {
+            if (PassThru) ThrowArgumentError("PassThruWithoutOutFile", "-PassThru only applies with -OutFile (the response is written anyway without it). Add -OutFile <path>, or drop -PassThru.");
+            if (Resume) ThrowArgumentError("ResumeWithoutOutFile", "-Resume continues a partial file and needs -OutFile <path> naming it. Add -OutFile, or drop -Resume.");
+            return;
+        }
+        if (Stream) ThrowArgumentError("OutFileWithStream", "-OutFile and -Stream cannot be used together: -OutFile reads the body into the file, -Stream leaves it unread for you. Use one of them.");
+        try
+        {
+            _outPath = FileDownload.ResolveTarget(SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile));
+            if (Resume && Directory.Exists(_outPath))
+                throw new ArgumentException($"-Resume needs -OutFile to name the partial file, but '{_outPath}' is a folder. Give the file's path.");
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "OutFileFolderNotFound", ErrorCategory.ObjectNotFound, OutFile));
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or ProviderNotFoundException or PSNotSupportedException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidOutFile", ErrorCategory.InvalidArgument, OutFile));
+        }
+        if (GetVariableValue("ProgressPreference") is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore or "SilentlyContinue" or "Ignore"))
+            _progressBar = new DownloadProgressBar(this);
+    }
+
+    private void ThrowArgumentError(string errorId, string message) =>
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, null));
 
     protected override void ProcessRecord()
     {
@@ -153,6 +196,13 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             session = Session ?? DefaultSession.Instance;
             if (session.Closed) throw new SessionClosedException();
             request = BuildRequest(session);
+            if (_outPath is not null && !Directory.Exists(_outPath))
+            {
+                // One file cannot hold several bodies: refuse the overwrite rather than keep only the last.
+                if (_outFileTakenBy is not null)
+                    throw new ArgumentException($"-OutFile '{_outPath}' is one file, already the target of '{_outFileTakenBy}'. To save several URLs, give a folder as -OutFile.");
+                _outFileTakenBy = Uri;
+            }
         }
         catch (Exception ex) when (ex is ClientException or ArgumentException or IOException or UnauthorizedAccessException)
         {
@@ -163,7 +213,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         // Keep at most ThrottleLimit requests running; write what has finished meanwhile.
         while (_inFlight.Running >= ThrottleLimit)
         {
-            _inFlight.WaitForAny(_stop.Token, ordered: !AsCompleted);
+            _inFlight.WaitForAny(_stop.Token, ordered: !AsCompleted, _progressBar is null ? null : _progressBar.Update);
             Flush();
         }
         var task = StartRequest(session, request);
@@ -191,7 +241,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     {
         while (_inFlight.Count > 0)
         {
-            _inFlight.WaitForNext(_stop.Token, ordered: !AsCompleted);
+            _inFlight.WaitForNext(_stop.Token, ordered: !AsCompleted, _progressBar is null ? null : _progressBar.Update);
             Flush();
         }
         _finished = true;
@@ -212,17 +262,26 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         _stop.Dispose();
     }
 
-    private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request) =>
-        Task.Run(() => session.RequestAsync(request, _stop.Token));
+    private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request)
+    {
+        if (_outPath is null) return Task.Run(() => session.RequestAsync(request, _stop.Token));
+        var progress = new DownloadProgress();
+        var path = _outPath;
+        var download = Task.Run(() => session.DownloadAsync(request, path, Resume, progress, _stop.Token));
+        _progressBar?.Track(Uri, download, progress);
+        return download;
+    }
 
     private void Flush()
     {
+        _progressBar?.Update(); // closes the bars of downloads that have ended
         foreach (var (target, task) in _inFlight.TakeFinished(ordered: !AsCompleted))
         {
             if (task.IsCompletedSuccessfully)
             {
                 WriteCookieNotes(task.Result);
-                WriteObject(task.Result);
+                if (task.Result.SavedTo is { } saved) WriteVerbose($"Saved {target} to {saved}.");
+                if (_outPath is null || PassThru) WriteObject(task.Result);
                 continue;
             }
             var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();
@@ -334,23 +393,41 @@ internal sealed class InFlightRequests
 
     public void Add(string target, Task<ClientResponse> task) => _items.Add((target, task));
 
-    /// <summary>Blocks until one running request finishes (cancellable).</summary>
-    public void WaitForAny(CancellationToken cancellationToken, bool ordered)
+    /// <summary>Blocks until one running request finishes (cancellable); <paramref name="tick"/>, when given, runs every slice meanwhile.</summary>
+    public void WaitForAny(CancellationToken cancellationToken, bool ordered, Action? tick = null)
     {
         var running = _items.Where(i => !i.Task.IsCompleted).Select(i => (Task)i.Task).ToArray();
         if (running.Length == 0) return;
-        Wait(() => Task.WaitAny(running, cancellationToken));
+        Wait(() =>
+        {
+            while (Task.WaitAny(running, Slice(tick), cancellationToken) < 0) tick!();
+        });
     }
 
     /// <summary>Blocks until the next request to write has finished: the oldest, or (as completed) any.</summary>
-    public void WaitForNext(CancellationToken cancellationToken, bool ordered)
+    public void WaitForNext(CancellationToken cancellationToken, bool ordered, Action? tick = null)
     {
         if (_items.Count == 0) return;
         if (ordered)
-            Wait(() => _items[0].Task.Wait(cancellationToken));
+        {
+            var next = _items[0].Task;
+            Wait(() =>
+            {
+                while (!next.Wait(Slice(tick), cancellationToken)) tick!();
+            });
+        }
         else if (!_items.Any(i => i.Task.IsCompleted))
-            Wait(() => Task.WaitAny(_items.Select(i => (Task)i.Task).ToArray(), cancellationToken));
+        {
+            var all = _items.Select(i => (Task)i.Task).ToArray();
+            Wait(() =>
+            {
+                while (Task.WaitAny(all, Slice(tick), cancellationToken) < 0) tick!();
+            });
+        }
     }
+
+    // Waits are cut into short slices only when something (a progress bar) runs between them.
+    private static int Slice(Action? tick) => tick is null ? Timeout.Infinite : 100;
 
     /// <summary>Removes and returns what can be written now, in the order it should be written.</summary>
     public List<(string Target, Task<ClientResponse> Task)> TakeFinished(bool ordered)

@@ -100,6 +100,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     /// <summary>True once the whole body is in memory.</summary>
     public bool IsBuffered => _body is not null;
     public bool Closed => Volatile.Read(ref _closed) != 0;
+    /// <summary>The file the body was saved to (by a download), or null. Such a body is not kept in memory.</summary>
+    public string? SavedTo { get; internal set; }
 
     /// <summary>The whole body as bytes (aiohttp's read()); reads the rest from the network when streamed.</summary>
     public byte[] Read() => ReadAsync().GetAwaiter().GetResult();
@@ -107,6 +109,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     public async Task<byte[]> ReadAsync(CancellationToken cancellationToken = default)
     {
         if (_body is not null) return _body;
+        if (SavedTo is not null)
+            throw new InvalidOperationException($"The body was saved to '{SavedTo}' and is not kept in the response. Read that file (Get-Content -AsByteStream, or [IO.File]::ReadAllBytes).");
         if (Closed) throw new ClientPayloadException("The response is closed and its body was not read. Read it before Close(), or without -Stream.");
         // The size hint avoids a copy when the body is not content-encoded.
         var hint = Headers["Content-Encoding"] is null && Content.BytesRead == 0 ? ContentLength : null;

@@ -162,6 +162,30 @@ public sealed class ContentReader
         return ms.Length == ms.GetBuffer().Length ? ms.GetBuffer() : ms.ToArray();
     }
 
+    /// <summary>
+    /// Up to <paramref name="destination"/>.Length bytes into the caller's buffer (Python's readinto):
+    /// what is already buffered first, else straight from the network with no copy through the
+    /// reader's own buffer. 0 at the end of the body. Large downloads use it to read in big blocks.
+    /// </summary>
+    public async ValueTask<int> ReadIntoAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (destination.IsEmpty) return 0;
+        using var _ = Enter();
+        int n;
+        if (_pos < _len)
+        {
+            n = Math.Min(destination.Length, _len - _pos);
+            _buffer.AsMemory(_pos, n).CopyTo(destination);
+            _pos += n;
+        }
+        else
+        {
+            n = await ReadSourceAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+        _totalRead += n;
+        return n;
+    }
+
     /// <summary>Copies the rest of the body to <paramref name="destination"/> (used for downloads and forwarding).</summary>
     public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
     {
@@ -188,17 +212,28 @@ public sealed class ContentReader
         return result;
     }
 
-    /// <summary>Reads the next block from the network; false at the end of the body.</summary>
+    /// <summary>Reads the next block from the network into the reader's own buffer; false at the end of the body.</summary>
     private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
-        if (_eof) return false;
         _pos = _len = 0;
+        var n = await ReadSourceAsync(_buffer, cancellationToken).ConfigureAwait(false);
+        _len = n;
+        return n > 0;
+    }
+
+    /// <summary>
+    /// One read from the network into <paramref name="target"/>, under the read and total timeouts;
+    /// 0 at the end of the body. Every network read of the reader goes through here.
+    /// </summary>
+    private async ValueTask<int> ReadSourceAsync(Memory<byte> target, CancellationToken cancellationToken)
+    {
+        if (_eof) return 0;
         int n;
         using var perCall = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_timer.Token, cancellationToken) : null;
         _timer.StartRead();
         try
         {
-            n = await _source.ReadAsync(_buffer, perCall?.Token ?? _timer.Token).ConfigureAwait(false);
+            n = await _source.ReadAsync(target, perCall?.Token ?? _timer.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException oce)
         {
@@ -226,16 +261,15 @@ public sealed class ContentReader
         {
             _eof = true;
             _onEnd();
-            return false;
+            return 0;
         }
-        _len = n;
         _filled += n;
         if (_expectedLength is { } expected && _filled >= expected)
         {
             _eof = true;
             _onEnd();
         }
-        return true;
+        return n;
     }
 
     internal static ClientPayloadException PayloadError(Exception ex)
