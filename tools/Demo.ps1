@@ -55,4 +55,23 @@ try { Invoke-AioRequest "$BaseUrl/delay/5" -Timeout 0.5 -ErrorAction Stop } catc
 
 Show 'Decoded text in other code pages (aiohttp: resp.text(encoding=...))'
 (Invoke-AioRequest "$BaseUrl/charset-none/windows-1251").Text('windows-1251')
+Show 'Download to a file (-OutFile streams it, with a progress bar)'
+$file = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-demo-$PID.bin"
+Invoke-AioRequest "$BaseUrl/bytes/1048576?seed=7" -OutFile $file
+'{0} bytes saved' -f (Get-Item $file).Length
+
+Show 'Upload it as a multipart form (aiohttp: FormData / add_field)'
+$form = New-AioFormData
+Add-AioFormField -FormData $form -Name report -Path $file -FileName 'report.bin' -ContentType 'application/octet-stream'
+Add-AioFormField -FormData $form -Name note -Value 'quarterly'
+(Invoke-AioRequest "$BaseUrl/multipart" -Method POST -Body $form).Json().parts | ForEach-Object { '{0}: {1} bytes ({2})' -f $_.name, $_.size, $_.contentType }
+Remove-Item $file
+
+Show 'A WebSocket: send, receive, close (aiohttp: ws_connect / send_str / receive)'
+$ws = Connect-AioWebSocket (($BaseUrl -replace '^http', 'ws') + '/ws/echo')
+Send-AioWebSocket -WebSocket $ws -Text 'hello over a websocket'
+(Receive-AioWebSocket -WebSocket $ws -Count 1 -Timeout 5).Data
+Disconnect-AioWebSocket -WebSocket $ws
+'closed: {0} (code {1})' -f $ws.Closed, $ws.CloseCode
+
 Write-Host "`nDemo finished." -ForegroundColor Green
