@@ -302,8 +302,6 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private RequestOptions BuildRequest(ClientSession session)
     {
-        if (Encoded && Query is not null)
-            throw new ArgumentException("-Query cannot be used with -Encoded: an encoded URL is sent exactly as given. Put the query string in -Uri, or drop -Encoded.");
         var request = new RequestOptions(Uri, Method)
         {
             Encoded = Encoded,

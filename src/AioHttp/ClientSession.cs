@@ -170,14 +170,14 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                     response.TakeTimerOwnership();
                     if (!request.Stream)
                     {
-                        await ReadBodyAsync(response, timer).ConfigureAwait(false);
+                        await ReadBodyAsync(response).ConfigureAwait(false);
                     }
                     if ((request.RaiseForStatus ?? Options.RaiseForStatus) && response.Status >= 400) throw response.CreateStatusError();
                     return response;
                 }
 
                 // A redirect: keep it (its small body read) in History, then follow (aiohttp's rules).
-                await ReadBodyAsync(response, timer).ConfigureAwait(false);
+                await ReadBodyAsync(response).ConfigureAwait(false);
                 response.Close();
                 history.Add(response);
                 if (history.Count > maxRedirects)
@@ -397,7 +397,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         return compressed;
     }
 
-    private static async Task ReadBodyAsync(ClientResponse response, RequestTimer timer)
+    private static async Task ReadBodyAsync(ClientResponse response)
     {
         try
         {

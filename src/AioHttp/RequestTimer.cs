@@ -71,9 +71,6 @@ internal sealed class RequestTimer : IDisposable
         return oce;
     }
 
-    /// <summary>Whether this cancellation came from one of our timeouts (rather than the caller).</summary>
-    public bool IsTimeout(OperationCanceledException oce) => Translate(oce) is ServerTimeoutException;
-
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
