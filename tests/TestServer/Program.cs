@@ -36,14 +36,17 @@ UploadEndpoints.Map(app);
 HeaderEndpoints.Map(app);
 DiagnosticsEndpoints.Map(app);
 WebSocketEndpoints.Map(app);
+ScriptedServer.Map(app);
 
 await app.StartAsync();
 
 using var raw = new RawServer();
 raw.Start();
+using var scripted = new ScriptedServer();
+scripted.Start();
 
 var ready = ReadyFile.Describe(KestrelSetup.Port(KestrelSetup.Http), KestrelSetup.Port(KestrelSetup.Http2),
-    raw.Port, KestrelSetup.Port(KestrelSetup.H2c), KestrelSetup.Port(KestrelSetup.Https), KestrelSetup.UnixSocketPath, DescribeTls());
+    raw.Port, KestrelSetup.Port(KestrelSetup.H2c), KestrelSetup.Port(KestrelSetup.Https), KestrelSetup.UnixSocketPath, DescribeTls(), scripted.Port);
 if (options.ReadyFile is { } readyPath)
     ReadyFile.Write(readyPath, ready);
 else

@@ -28,3 +28,33 @@ function Get-TestServer {
     }
     Get-Content $env:AIOHTTP_TESTSERVER -Raw | ConvertFrom-Json
 }
+
+function New-RawScript {
+    # Registers a byte-exact script on the test server's scripted raw listener and returns its URL.
+    # -Connections: one array of steps per connection (the last one repeats), each step a hashtable:
+    #   @{ send = "HTTP/1.1 200 OK`r`n..." } (Latin-1 text), @{ sendBase64 = '...' }, @{ drip = '...'; intervalMs = 200 },
+    #   @{ sleepMs = 500 }, @{ readRequest = $true }, @{ readMs = 300 }, @{ waitClose = 5000 }, @{ close = $true }, @{ reset = $true }.
+    # A single connection's steps may be given as -Steps. The first request on each connection is read before the steps run.
+    param([object[]] $Connections, [object[]] $Steps, [string] $Suffix = '')
+    if ($Steps) { $Connections = @(, $Steps) }
+    $server = Get-TestServer
+    $json = ConvertTo-Json -InputObject @{ connections = @($Connections | ForEach-Object { , @($_) }) } -Depth 10 -Compress
+    $answer = Invoke-RestMethod -Method Post -Uri "$($server.http)/raw/scripts" -Body $json -ContentType 'application/json'
+    [pscustomobject]@{
+        Id  = $answer.id
+        Url = "$($server.scripted)$($answer.path)$Suffix"
+        Base = $server.scripted
+    }
+}
+
+function Get-RawReceived {
+    # The bytes the scripted listener received for a script, one Latin-1 string per connection (oldest first).
+    param([Parameter(Mandatory)] $Script, [switch] $AsBytes)
+    $id = if ($Script -is [string]) { $Script } else { $Script.Id }
+    $server = Get-TestServer
+    $answer = Invoke-RestMethod -Uri "$($server.http)/raw/scripts/$id/received"
+    foreach ($b64 in @($answer.connections)) {
+        $bytes = [Convert]::FromBase64String($b64)
+        if ($AsBytes) { , $bytes } else { [Text.Encoding]::Latin1.GetString($bytes) }
+    }
+}

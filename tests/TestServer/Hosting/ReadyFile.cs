@@ -5,7 +5,7 @@ namespace AioHttp.TestServer.Hosting;
 /// <summary>The ready file the test run and Demo wait for; written atomically (temp + rename).</summary>
 public static class ReadyFile
 {
-    public static string Describe(int httpPort, int http2Port, int rawPort, int h2cPort, int httpsPort, string unixSocket, JsonObject? tls = null) => new JsonObject
+    public static string Describe(int httpPort, int http2Port, int rawPort, int h2cPort, int httpsPort, string unixSocket, JsonObject? tls = null, int scriptedPort = 0) => new JsonObject
     {
         ["tls"] = tls,
         ["http"] = $"http://127.0.0.1:{httpPort}",
@@ -14,6 +14,7 @@ public static class ReadyFile
         ["h2c"] = $"http://127.0.0.1:{h2cPort}",
         ["https"] = $"https://127.0.0.1:{httpsPort}",
         ["unix"] = unixSocket,
+        ["scripted"] = $"http://127.0.0.1:{scriptedPort}",
         ["pid"] = Environment.ProcessId,
     }.ToJsonString();
 
