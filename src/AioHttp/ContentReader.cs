@@ -274,6 +274,9 @@ public sealed class ContentReader
 
     internal static ClientPayloadException PayloadError(Exception ex)
     {
+        // The decoders say in words what is wrong with a compressed body (cut off, corrupt, bytes after its end).
+        if (ex is CompressedBodyException compressed)
+            return new ClientPayloadException($"Response payload is {(compressed.IsTruncated ? "not completed" : "malformed")}: {compressed.Message}.", ex);
         var why = ex switch
         {
             InvalidDataException => "the compressed body is malformed",

@@ -52,8 +52,8 @@ public class ContentDecodingTests
         Assert.Equal(Plain, Decode(Plain, "identity", "x-unknown"));
 
     [Fact]
-    public void Garbage_under_gzip_fails_with_InvalidDataException() =>
-        Assert.Throws<InvalidDataException>(() => Decode(Encoding.ASCII.GetBytes("definitely not gzip"), "gzip"));
+    public void Garbage_under_gzip_is_refused_as_not_gzip() =>
+        Assert.Contains("not gzip data", Assert.Throws<CompressedBodyException>(() => Decode(Encoding.ASCII.GetBytes("definitely not gzip"), "gzip")).Message);
 }
 
 public class TruncatedCompressionTests
@@ -82,7 +82,7 @@ public class TruncatedCompressionTests
     public void A_cut_off_gzip_body_is_an_error(int cut)
     {
         var gz = Compress(s => new GZipStream(s, CompressionLevel.Optimal));
-        Assert.Throws<InvalidDataException>(() => Decode(gz[..^cut], "gzip"));
+        Assert.Throws<CompressedBodyException>(() => Decode(gz[..^cut], "gzip"));
     }
 
     [Theory]
@@ -91,7 +91,7 @@ public class TruncatedCompressionTests
     public void A_cut_off_zlib_body_is_an_error(int cut)
     {
         var z = Compress(s => new ZLibStream(s, CompressionLevel.Optimal));
-        Assert.Throws<InvalidDataException>(() => Decode(z[..^cut], "deflate"));
+        Assert.Throws<CompressedBodyException>(() => Decode(z[..^cut], "deflate"));
     }
 
     [Fact]
