@@ -150,6 +150,11 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
+    /// <summary>The most bytes the body may decode to (0 = none); unset: 1 GiB for a body read into memory, none for -OutFile and -Stream.</summary>
+    [Parameter]
+    [ValidateRange(0L, long.MaxValue)]
+    public long? MaximumResponseSize { get; set; }
+
     [Parameter]
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; } = 8;
@@ -326,6 +331,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             Fingerprint = Fingerprint,
             Proxy = Proxy,
             ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
+            MaximumResponseSize = MaximumResponseSize,
         };
         RequestOptionsBinder.Query(Query, request);
         foreach (var header in RequestOptionsBinder.Headers(Headers)) request.Headers.Add(header);

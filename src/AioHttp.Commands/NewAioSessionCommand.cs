@@ -103,6 +103,11 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [Parameter]
     public SwitchParameter TrustEnv { get; set; }
 
+    /// <summary>The most bytes a response body may decode to (0 = none); unset: 1 GiB for bodies read into memory, none for -OutFile and -Stream.</summary>
+    [Parameter]
+    [ValidateRange(0L, long.MaxValue)]
+    public long? MaximumResponseSize { get; set; }
+
     protected override void EndProcessing()
     {
         if (UnsafeCookies && NoCookies)
@@ -138,6 +143,7 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 Proxy = Proxy,
                 ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
                 TrustEnv = TrustEnv,
+                MaximumResponseSize = MaximumResponseSize,
             };
             foreach (var server in NameServer ?? Array.Empty<string>()) options.NameServers.Add(server);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);

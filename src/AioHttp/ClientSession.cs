@@ -44,6 +44,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         CheckTimeout(options.Timeout, "Timeout");
         CheckTimeout(options.ConnectTimeout, "ConnectTimeout");
         CheckTimeout(options.ReadTimeout, "ReadTimeout");
+        CheckMaximumResponseSize(options.MaximumResponseSize);
         if (options.BaseUrl is { } baseUrl)
         {
             var parsed = Url.Parse(baseUrl);
@@ -153,6 +154,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         var auth = request.Auth ?? Options.Auth;
         var body = PrepareBody(request, headers);
         var maxRedirects = request.MaxRedirects ?? Options.MaxRedirects;
+        CheckMaximumResponseSize(request.MaximumResponseSize);
+        var maximumSize = request.MaximumResponseSize ?? Options.MaximumResponseSize;
         var allowRedirects = request.AllowRedirects && maxRedirects > 0;
         var timer = new RequestTimer(request.Timeout ?? Options.Timeout, request.ConnectTimeout ?? Options.ConnectTimeout,
             request.ReadTimeout ?? Options.ReadTimeout, cancellationToken);
@@ -164,6 +167,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             while (true)
             {
                 var response = await SendOnceAsync(connector, method, url, headers, auth, body, request, jar, history.ToArray(), timer, startedAt).ConfigureAwait(false);
+                response.Content.LimitSize(maximumSize, $"{response.Method} {response.Url}");
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
                 {
@@ -503,6 +507,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     {
         if (url.Scheme is not ("http" or "https"))
             throw new NonHttpUrlException(original, $"'{original}' is not an http or https URL (scheme '{url.Scheme}'). AioHttp requests need http:// or https:// (ws:// and wss:// go to Connect-AioWebSocket).");
+    }
+
+    private static void CheckMaximumResponseSize(long? value)
+    {
+        if (value < 0)
+            throw new ArgumentOutOfRangeException("MaximumResponseSize", value, "MaximumResponseSize cannot be negative: give the most bytes a body may decode to, or 0 for no limit.");
     }
 
     private static void CheckTimeout(TimeSpan? value, string name)

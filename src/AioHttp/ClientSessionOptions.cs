@@ -78,6 +78,13 @@ public sealed class ClientSessionOptions
     /// <summary>Read HTTP_PROXY / HTTPS_PROXY / NO_PROXY (any case) when the session is made (aiohttp's trust_env).</summary>
     public bool TrustEnv { get; set; }
 
+    /// <summary>
+    /// The most bytes a response body may decode to (-MaximumResponseSize); 0 = no limit. Null: bodies
+    /// read into memory stop at <see cref="ContentReader.DefaultMaximumInMemory"/> (1 GiB), streamed
+    /// ones (downloads, Stream) have no limit.
+    /// </summary>
+    public long? MaximumResponseSize { get; set; }
+
     /// <summary>A copy (for a connector with per-request overrides); the header list is shared, not copied.</summary>
     internal ClientSessionOptions Clone() => (ClientSessionOptions)MemberwiseClone();
 }

@@ -11,6 +11,15 @@ namespace AioHttp;
 public sealed class ContentReader
 {
     private const int BufferSize = 64 * 1024;
+    // A Content-Length is only a claim: a body read into memory gets an array of that size up front
+    // only this far; beyond it the array grows as the bytes really arrive.
+    private const int TrustedPreallocation = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The most decoded bytes a body read into memory may have when no -MaximumResponseSize was given
+    /// (1 GiB): a small compressed body cannot grow into all of the machine's memory.
+    /// </summary>
+    public const long DefaultMaximumInMemory = 1L << 30;
 
     private readonly Stream _source;
     private readonly RequestTimer _timer;
@@ -24,6 +33,10 @@ public sealed class ContentReader
     private long _filled;
     private readonly long? _expectedLength;
     private int _busy;
+    private long? _maximumSize;
+    private string? _request;
+    private bool _toMemory;
+    private ClientPayloadException? _failure;
 
     /// <param name="expectedLength">The decoded length when known in advance (Content-Length of an unencoded body):
     /// the body ends there, as aiohttp's parser ends it, without waiting for another read.</param>
@@ -40,6 +53,23 @@ public sealed class ContentReader
             _onEnd();
         }
     }
+
+    /// <summary>
+    /// The -MaximumResponseSize given for this body (decoded bytes; 0 = none), or null when none was
+    /// given: then <see cref="DefaultMaximumInMemory"/> applies to reads into memory and streamed reads
+    /// have no limit. <paramref name="request"/> ("METHOD URL") is named in the error.
+    /// </summary>
+    internal void LimitSize(long? maximumSize, string request)
+    {
+        _maximumSize = maximumSize;
+        _request = request;
+    }
+
+    // The most decoded bytes allowed for the read now running; 0 = none. A body read into memory
+    // can never be larger than an array can be.
+    private long Limit => _toMemory
+        ? _maximumSize switch { null => DefaultMaximumInMemory, 0 => Array.MaxLength, var given => Math.Min(given.Value, Array.MaxLength) }
+        : _maximumSize ?? 0;
 
     /// <summary>True once the body has ended and every byte has been read.</summary>
     public bool AtEof => _eof && _pos == _len;
@@ -89,12 +119,16 @@ public sealed class ContentReader
             var newline = Array.IndexOf(_buffer, (byte)'\n', _pos, _len - _pos);
             var end = newline >= 0 ? newline + 1 : _len;
             line.Write(_buffer, _pos, end - _pos);
+            if (line.Length > LineLimit) throw Fail(TooLarge(LineLimit, null, "a line of the response body"));
             _totalRead += end - _pos;
             _pos = end;
             if (newline >= 0) break;
         }
         return line.ToArray();
     }
+
+    // A line is held in memory whole, so a body that never sends a newline meets the in-memory limit.
+    private long LineLimit => _maximumSize is > 0 ? Math.Min(_maximumSize.Value, Array.MaxLength) : _maximumSize == 0 ? Array.MaxLength : DefaultMaximumInMemory;
 
     public async Task<string?> ReadLineAsync(CancellationToken cancellationToken = default)
     {
@@ -129,20 +163,35 @@ public sealed class ContentReader
     internal async Task<byte[]> ReadToEndAsync(long? sizeHint, CancellationToken cancellationToken)
     {
         using var _ = Enter();
+        _toMemory = true;
+        try
+        {
+            return await ReadToEndCoreAsync(sizeHint, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _toMemory = false;
+        }
+    }
+
+    private async Task<byte[]> ReadToEndCoreAsync(long? sizeHint, CancellationToken cancellationToken)
+    {
+        CheckAnnouncedLength();
         if (sizeHint is { } hint && hint >= 0 && hint <= Array.MaxLength && _totalRead == 0)
         {
-            var exact = new byte[hint];
+            var exact = new byte[Math.Min(hint, TrustedPreallocation)];
             var got = 0;
-            while (got < exact.Length)
+            while (got < hint)
             {
                 if (_pos == _len && !await FillAsync(cancellationToken).ConfigureAwait(false)) break;
+                if (got == exact.Length) Array.Resize(ref exact, (int)Math.Min(hint, 2L * exact.Length));
                 var take = Math.Min(exact.Length - got, _len - _pos);
                 Buffer.BlockCopy(_buffer, _pos, exact, got, take);
                 _pos += take;
                 got += take;
                 _totalRead += take;
             }
-            if (got == exact.Length)
+            if (got == hint)
             {
                 // Make sure nothing follows (and that the connection is released at the end).
                 if (_pos == _len && !await FillAsync(cancellationToken).ConfigureAwait(false)) return exact;
@@ -227,7 +276,9 @@ public sealed class ContentReader
     /// </summary>
     private async ValueTask<int> ReadSourceAsync(Memory<byte> target, CancellationToken cancellationToken)
     {
+        if (_failure is not null) throw new ClientPayloadException(_failure.Message, _failure); // a failed body stays failed
         if (_eof) return 0;
+        CheckAnnouncedLength();
         int n;
         using var perCall = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_timer.Token, cancellationToken) : null;
         _timer.StartRead();
@@ -249,9 +300,7 @@ public sealed class ContentReader
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or HttpRequestException)
         {
-            _eof = true;
-            _onEnd();
-            throw PayloadError(ex);
+            throw Fail(PayloadError(ex));
         }
         finally
         {
@@ -264,12 +313,49 @@ public sealed class ContentReader
             return 0;
         }
         _filled += n;
+        // Counted as the decoded bytes arrive, so a small compressed body is stopped at the limit,
+        // not after it has filled memory.
+        if (Limit is var limit && limit > 0 && _filled > limit) throw Fail(TooLarge(limit, null));
         if (_expectedLength is { } expected && _filled >= expected)
         {
             _eof = true;
             _onEnd();
         }
         return n;
+    }
+
+    /// <summary>A body whose Content-Length is over the limit fails before any of it is read.</summary>
+    private void CheckAnnouncedLength()
+    {
+        if (_failure is null && _filled == 0 && _expectedLength is { } announced && Limit is var limit && limit > 0 && announced > limit)
+            throw Fail(TooLarge(limit, announced));
+    }
+
+    /// <summary>Ends the body for good: later reads raise the same error instead of seeing a quiet end.</summary>
+    private ClientPayloadException Fail(ClientPayloadException error)
+    {
+        _failure = error;
+        if (!_eof)
+        {
+            _eof = true;
+            _onEnd();
+        }
+        return error;
+    }
+
+    private ClientPayloadException TooLarge(long limit, long? announced, string what = "the response body")
+    {
+        var subject = _request is null ? what : $"{what} of {_request}";
+        var size = announced is { } a ? $"announces {a} bytes (Content-Length)" : $"is larger than {limit} bytes (decoded)";
+        string advice;
+        if (_maximumSize is > 0)
+            advice = $"over -MaximumResponseSize {_maximumSize}. Raise -MaximumResponseSize (on the request or on New-AioSession; 0 = no limit)";
+        else if (_maximumSize == 0)
+            advice = "more than a body read into memory can hold. Save it with -OutFile, or read it in pieces with -Stream";
+        else
+            advice = $"over the default limit of {DefaultMaximumInMemory} bytes for a body read into memory. Save it with -OutFile, read it with -Stream, " +
+                "or raise -MaximumResponseSize (on the request or on New-AioSession; 0 = no limit)";
+        return new ClientPayloadException($"{char.ToUpperInvariant(subject[0])}{subject[1..]} {size}, {advice}. {(announced is null ? "Reading stopped there." : "Nothing was read.")}");
     }
 
     internal static ClientPayloadException PayloadError(Exception ex)

@@ -69,4 +69,7 @@ public sealed class RequestOptions
 
     /// <summary>Proxy credentials for this request only; null = the session's.</summary>
     public BasicAuth? ProxyAuth { get; set; }
+
+    /// <summary>The most bytes the response body may decode to; 0 = no limit; null = the session's (see <see cref="ClientSessionOptions.MaximumResponseSize"/>).</summary>
+    public long? MaximumResponseSize { get; set; }
 }
