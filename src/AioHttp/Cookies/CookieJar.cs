@@ -195,16 +195,24 @@ public sealed class CookieJar : AbstractCookieJar
 
     /// <summary>
     /// Writes the jar (shared cookies excepted: they have no domain) as a Netscape cookies.txt file,
-    /// atomically: a temporary file in the same folder, flushed, then renamed over the target.
+    /// atomically: a temporary file in the same folder, flushed, then renamed over the target. A
+    /// symbolic link is followed (the link stays); a device or FIFO is written into, never replaced.
     /// </summary>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = System.IO.Path.GetFullPath(path);
+        var (full, kind) = SpecialFiles.ResolveForWriting(System.IO.Path.GetFullPath(path));
         var dir = System.IO.Path.GetDirectoryName(full) ?? ".";
         // Oldest first, so that a jar loaded from the file sends cookies in the same order.
         var cookies = GetAllCookies().ToList();
         cookies.Sort(CreationOrder);
+        if (kind == FileKind.Special)
+        {
+            using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+            using var deviceWriter = new StreamWriter(device, new System.Text.UTF8Encoding(false), 16 * 1024) { NewLine = "\n" };
+            NetscapeCookieFile.Write(deviceWriter, cookies);
+            return;
+        }
         var temp = System.IO.Path.Combine(dir, "." + System.IO.Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
         try
         {

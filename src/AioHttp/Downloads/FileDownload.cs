@@ -38,7 +38,13 @@ public static class FileDownload
         {
             if (isFolder)
                 throw new ArgumentException($"Resuming needs the file's own path, but '{path}' is a folder. Give the path of the partial file.", nameof(path));
-            if (File.Exists(target)) existing = new FileInfo(target).Length;
+            var (real, kind) = SpecialFiles.ResolveForWriting(target);
+            if (kind == FileKind.Special)
+            {
+                throw new ArgumentException(
+                    $"Cannot resume into '{target}': it is {SpecialFiles.Describe(real)}, which has no partial content to continue. Drop -Resume to write the body into it.", nameof(path));
+            }
+            if (kind == FileKind.Regular) existing = new FileInfo(real).Length;
             if (existing > 0)
             {
                 foreach (var header in request.Headers)
@@ -151,12 +157,17 @@ public static class FileDownload
     private static async Task SaveCoreAsync(ClientResponse response, string file, long appendAt, DownloadProgress? progress,
         CancellationToken cancellationToken)
     {
-        var folder = Path.GetDirectoryName(file)!;
-        var append = appendAt > 0;
-        // A fresh download goes to a hidden temporary name and is renamed only when complete, so a
-        // failure never leaves a truncated file under the target name. Appending keeps what arrives,
-        // so that the next resume continues from it.
-        var writing = append ? file : Path.Combine(folder, $".{Path.GetFileName(file)}.{Guid.NewGuid():N}.part");
+        // A symbolic link is followed (as curl, wget and Invoke-WebRequest do): the file it points to
+        // is written and the link stays. A device or FIFO (-OutFile /dev/null) is written into where
+        // it is: replacing it would put a regular file in its place.
+        var (real, kind) = SpecialFiles.ResolveForWriting(file);
+        var inPlace = kind == FileKind.Special;
+        var append = appendAt > 0 && !inPlace;
+        var replace = !inPlace && !append;
+        // A fresh download goes to a hidden temporary name beside the real file and is renamed only
+        // when complete, so a failure never leaves a truncated file under the target name. Appending
+        // keeps what arrives, so that the next resume continues from it.
+        var writing = replace ? Path.Combine(Path.GetDirectoryName(real)!, $".{Path.GetFileName(real)}.{Guid.NewGuid():N}.part") : real;
         var total = response.Headers["Content-Encoding"] is null && response.ContentLength is { } length ? appendAt + length : (long?)null;
         progress?.Start(file, appendAt, total);
         var completed = false;
@@ -164,21 +175,26 @@ public static class FileDownload
         {
             var options = new FileStreamOptions
             {
-                Mode = append ? FileMode.Append : FileMode.CreateNew,
+                Mode = inPlace ? FileMode.Open : append ? FileMode.Append : FileMode.CreateNew,
                 Access = FileAccess.Write,
-                Share = FileShare.Read,
+                Share = inPlace ? FileShare.ReadWrite : FileShare.Read,
                 BufferSize = 0, // the blocks are large already: no second copy through a FileStream buffer
-                Options = FileOptions.SequentialScan, // written synchronously: see CopyAsync
+                Options = inPlace ? FileOptions.None : FileOptions.SequentialScan, // written synchronously: see CopyAsync
             };
-            using (var stream = new FileStream(writing, options))
+            // Opening a FIFO waits for its reader, so it is opened off this thread and cancellably.
+            var stream = inPlace ? await SpecialFiles.OpenAsync(writing, options, cancellationToken).ConfigureAwait(false) : new FileStream(writing, options);
+            using (stream)
             {
-                await CopyAsync(response.Content, stream, progress, cancellationToken).ConfigureAwait(false);
+                // The file that is replaced keeps its permissions (a 0600 file stays private).
+                if (replace && kind == FileKind.Regular && !OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(stream.SafeFileHandle, File.GetUnixFileMode(real));
+                await CopyAsync(response.Content, stream, file, progress, cancellationToken).ConfigureAwait(false);
             }
-            if (!append) File.Move(writing, file, overwrite: true);
+            if (replace) File.Move(writing, real, overwrite: true);
             completed = true;
             response.SavedTo = file;
         }
-        catch when (!append)
+        catch when (replace)
         {
             TryDelete(writing);
             throw;
@@ -202,7 +218,7 @@ public static class FileDownload
     /// the CPU for the same wall time), and the socket's receive buffer keeps the network busy meanwhile.
     /// This is how curl writes, too.
     /// </summary>
-    private static async Task CopyAsync(ContentReader content, FileStream destination, DownloadProgress? progress, CancellationToken cancellationToken)
+    private static async Task CopyAsync(ContentReader content, FileStream destination, string file, DownloadProgress? progress, CancellationToken cancellationToken)
     {
         var block = ArrayPool<byte>.Shared.Rent(BlockSize);
         try
@@ -214,7 +230,15 @@ public static class FileDownload
                 var n = await content.ReadIntoAsync(block.AsMemory(0, BlockSize)).ConfigureAwait(false);
                 if (n == 0) return;
                 cancellationToken.ThrowIfCancellationRequested();
-                destination.Write(block, 0, n);
+                try
+                {
+                    destination.Write(block, 0, n);
+                }
+                catch (IOException e)
+                {
+                    // A full disk, or a FIFO whose reader went away ("Broken pipe").
+                    throw new IOException($"Cannot write the body to '{file}': {e.Message}", e);
+                }
                 progress?.Add(n);
             }
         }
