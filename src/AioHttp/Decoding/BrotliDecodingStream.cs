@@ -16,6 +16,7 @@ internal sealed class BrotliDecodingStream : DecodingStream
     private readonly CompressedInput _input;
     private BrotliDecoder _decoder; // a mutable struct holding the native state: never copied
     private bool _started;
+    private bool _needInput = true;
     private bool _finished;
     private bool _ended;
     private long _length;
@@ -25,10 +26,11 @@ internal sealed class BrotliDecodingStream : DecodingStream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty || _ended) return 0;
-        var needInput = _input.AvailableCount == 0;
         while (!_finished)
         {
-            if (needInput && !await _input.ReadMoreAsync(cancellationToken).ConfigureAwait(false))
+            // Input is read only when the decoder asked for it: with the input used up it may still
+            // hold output that did not fit the last buffer.
+            if (_needInput && !await _input.ReadMoreAsync(cancellationToken).ConfigureAwait(false))
             {
                 _ended = true;
                 if (!_started) return 0; // an empty body (HEAD, 204) decodes to nothing
@@ -42,7 +44,7 @@ internal sealed class BrotliDecodingStream : DecodingStream
                 throw CompressedBodyException.Corrupt("the br data is corrupt (not a valid brotli stream)");
             }
             if (status == OperationStatus.Done) _finished = true;
-            needInput = status == OperationStatus.NeedMoreData;
+            _needInput = status == OperationStatus.NeedMoreData;
             if (written > 0)
             {
                 _length += written;
