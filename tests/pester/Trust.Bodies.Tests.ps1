@@ -122,6 +122,30 @@ Describe 'Bytes after the end of compressed data' {
     }
 }
 
+Describe 'Bodiless answers and failed bodies' {
+    It 'answers a <Method> request with <Status> and Content-Encoding: <Encoding> with an empty body, not an error' -TestCases @(
+        @{ Method = 'HEAD'; Status = 200; Encoding = 'gzip' }
+        @{ Method = 'HEAD'; Status = 200; Encoding = 'br' }
+        @{ Method = 'GET'; Status = 204; Encoding = 'gzip' }
+        @{ Method = 'GET'; Status = 304; Encoding = 'deflate' }
+    ) {
+        $reason = @{ 200 = 'OK'; 204 = 'No Content'; 304 = 'Not Modified' }[$Status]
+        $script = New-RawScript -Steps @(@{ send = "HTTP/1.1 $Status $reason`r`nContent-Encoding: $Encoding`r`nContent-Length: 1234`r`nConnection: close`r`n`r`n" })
+        $r = Invoke-AioRequest $script.Url -Method $Method -NoRedirect
+        $r.Status | Should -Be $Status
+        $r.Read().Length | Should -Be 0
+    }
+
+    It 'raises the error again when a failed body is read a second time, instead of a short body' {
+        $cut = $twoMembers[0..($twoMembers.Length - 40)]
+        $r = Invoke-AioRequest (New-BodyScript $cut gzip -CloseDelimited).Url -Stream
+        try {
+            { $r.Text() } | Should -Throw '*truncated*'
+            { $r.Text() } | Should -Throw '*truncated*'
+        } finally { $r.Close() }
+    }
+}
+
 Describe '-MaximumResponseSize and decompression bombs' {
     It 'stops a <Encoding> bomb (100 MB of zeros) at -MaximumResponseSize 10MB, promptly and without buffering it' -TestCases @(
         @{ Encoding = 'gzip' }, @{ Encoding = 'br' }

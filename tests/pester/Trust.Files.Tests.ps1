@@ -178,6 +178,16 @@ Describe 'Invoke-AioRequest -InFile with a file of unknown size' -Skip:$IsWindow
         $r.sha256 | Should -Be (Get-BytesSha $expected)
     }
 
+    It 'sends the real content of a /proc file opened as a stream and given as -Body' -Skip:(-not (Test-Path /proc/version)) {
+        $expected = [byte[]](Get-Content -AsByteStream /proc/version)
+        $stream = [IO.File]::OpenRead('/proc/version')
+        try {
+            $r = (Invoke-AioRequest "$base/upload" -Method PUT -Body $stream).Json()
+        } finally { $stream.Dispose() }
+        $r.sha256 | Should -Be (Get-BytesSha $expected)
+        $r.transferEncoding | Should -Be 'chunked'
+    }
+
     It 'streams a FIFO until its writer closes it, chunked' {
         $dir = New-TestFolder
         $source = Join-Path $dir 'source.bin'

@@ -11,6 +11,7 @@ public sealed class StreamPayload : Payload
 
     private readonly Stream _stream;
     private readonly long _start;
+    private readonly bool _sizeUnknown;
     private int _written;
 
     public StreamPayload(Stream stream, string? contentType = ContentTypes.OctetStream)
@@ -19,10 +20,20 @@ public sealed class StreamPayload : Payload
         if (!stream.CanRead) throw new ArgumentException("The body stream cannot be read (it was opened for writing, or is closed).", nameof(stream));
         _stream = stream;
         _start = stream.CanSeek ? stream.Position : 0;
+        _sizeUnknown = stream.CanSeek && stream.Length <= _start && HasMore(stream, _start);
         ContentType = contentType;
     }
 
-    public override long? Length => _stream.CanSeek ? Math.Max(0, _stream.Length - _start) : null;
+    // A /proc or /sys file opened as a stream seeks but says it has no length: sent chunked, to its end.
+    public override long? Length => _stream.CanSeek && !_sizeUnknown ? Math.Max(0, _stream.Length - _start) : null;
+
+    // Whether a seekable stream that claims to be at its end still gives bytes; it is put back where it was.
+    private static bool HasMore(Stream stream, long at)
+    {
+        var more = stream.Read(new byte[1], 0, 1) > 0;
+        stream.Position = at;
+        return more;
+    }
 
     public override bool IsReplayable => _stream.CanSeek;
 
