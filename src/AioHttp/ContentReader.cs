@@ -36,7 +36,7 @@ public sealed class ContentReader
     private long? _maximumSize;
     private string? _request;
     private bool _toMemory;
-    private ClientPayloadException? _failure;
+    private Exception? _failure;
 
     /// <param name="expectedLength">The decoded length when known in advance (Content-Length of an unencoded body):
     /// the body ends there, as aiohttp's parser ends it, without waiting for another read.</param>
@@ -276,7 +276,7 @@ public sealed class ContentReader
     /// </summary>
     private async ValueTask<int> ReadSourceAsync(Memory<byte> target, CancellationToken cancellationToken)
     {
-        if (_failure is not null) throw new ClientPayloadException(_failure.Message, _failure); // a failed body stays failed
+        if (_failure is not null) throw Refail(); // a failed body stays failed, never a quietly short one
         if (_eof) return 0;
         CheckAnnouncedLength();
         int n;
@@ -291,7 +291,7 @@ public sealed class ContentReader
             _eof = true;
             _onEnd();
             if (cancellationToken.IsCancellationRequested) throw;
-            throw _timer.Translate(oce);
+            throw _failure = _timer.Translate(oce);
         }
         catch (ObjectDisposedException)
         {
@@ -330,6 +330,11 @@ public sealed class ContentReader
         if (_failure is null && _filled == 0 && _expectedLength is { } announced && Limit is var limit && limit > 0 && announced > limit)
             throw Fail(TooLarge(limit, announced));
     }
+
+    // The error for a read after the body failed: the same words, or the earlier failure named.
+    private ClientPayloadException Refail() => _failure is ClientPayloadException payload
+        ? new ClientPayloadException(payload.Message, payload)
+        : new ClientPayloadException($"The rest of the body cannot be read: an earlier read failed ({_failure!.Message}).", _failure);
 
     /// <summary>Ends the body for good: later reads raise the same error instead of seeing a quiet end.</summary>
     private ClientPayloadException Fail(ClientPayloadException error)
