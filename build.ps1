@@ -30,7 +30,7 @@ param(
     [switch] $SkipXunit
 )
 
-#Requires -Version 7.4
+#Requires -Version 7.6
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -69,7 +69,7 @@ function Invoke-ChildPwsh {
     return $LASTEXITCODE
 }
 
-function Invoke-Build {
+function Build-Module {
     Write-Step "Building the module ($Configuration) into $ModuleOut"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Force $ModuleOut
@@ -171,7 +171,7 @@ function Invoke-PesterTests($Server) {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Build-Module
     $null = New-Item -ItemType Directory -Force $ResultsDir
     $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
     $problems = @()
@@ -202,7 +202,7 @@ function Invoke-Test {
 }
 
 function Invoke-Demo {
-    Invoke-Build
+    Build-Module
     $server = $null
     try {
         $server = Start-TestServer (Build-TestServer)
@@ -214,7 +214,7 @@ function Invoke-Demo {
 }
 
 function Invoke-Bench {
-    Invoke-Build
+    Build-Module
     $benches = @(Get-ChildItem (Join-Path $Root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name)
     if (-not $benches) { throw 'No benchmarks found in bench/ (files named *.Bench.ps1).' }
     $server = $null
@@ -233,7 +233,7 @@ function Invoke-Bench {
 }
 
 switch ($Task) {
-    'Build' { Invoke-Build }
+    'Build' { Build-Module }
     'Help' { Invoke-Help }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
