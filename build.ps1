@@ -10,6 +10,7 @@
              the last line is "N passed, N failed, N skipped"; exits non-zero on any failure
       Demo   builds, starts the bundled local test server and runs a short tour of the module
       Bench  runs the benchmarks in bench/, each printing its ratios against the peers it names
+      Package builds, then publishes the module as a .nupkg (Publish-PSResource) to out/packages
     Without pwsh on the machine, run it through the .NET SDK:
       dotnet tool exec PowerShell@7.6.9 --yes -- ./build.ps1 -Task Test
 .EXAMPLE
@@ -17,7 +18,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Help', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Help', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -83,7 +84,19 @@ function Build-Module {
     $null = New-Item -ItemType Directory -Force $dependencies
     Get-ChildItem $ModuleOut -File | Where-Object { $_.Extension -in '.dll', '.pdb', '.xml' -and $_.BaseName -notlike 'AioHttp*' } |
         Move-Item -Destination $dependencies -Force
+    # What a user installs carries no build leftovers: no symbols (stack traces would show build
+    # paths) and no deps.json; the license and the third-party notices travel with the module.
+    Get-ChildItem $ModuleOut -Recurse -File | Where-Object { $_.Extension -eq '.pdb' -or $_.Name -like '*.deps.json' } | Remove-Item -Force
+    Copy-Item (Join-Path $Root 'LICENSE'), (Join-Path $Root 'THIRD-PARTY-NOTICES.txt') -Destination $ModuleOut
     Invoke-Help
+}
+
+function Invoke-Package {
+    Build-Module
+    $destination = Join-Path $Out 'packages'
+    Write-Step "Publishing the module as a .nupkg into $destination"
+    $package = & (Join-Path $Root 'tools/Package.ps1') -ModulePath $ModuleOut -Destination $destination
+    Write-Host "Package: $package"
 }
 
 function Invoke-Help {
@@ -238,5 +251,6 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
     'Clean' { Remove-Item $Out, (Join-Path $Root '.tools') -Recurse -Force -ErrorAction SilentlyContinue }
 }
