@@ -115,6 +115,16 @@ Describe 'Non-ASCII header values go out as UTF-8, and a server''s cookie bytes 
         Get-HeaderLine @(Get-RawReceived $script)[0] 'X-Name' | Should -Be @("X-Name: $utf8")
     }
 
+    It 'sends a non-ASCII -Headers value as UTF-8 over HTTP/2 too (h2c)' {
+        $s = New-AioSession -HttpVersion 2
+        try {
+            $r = Invoke-AioRequest "$((Get-TestServer).h2c)/get" -Session $s -Headers @{ 'X-Name' = "caf$([char]0xE9) $([char]0x65E5)" }
+            $r.Version | Should -Be ([version]'2.0')
+            $r.Json().headers.'x-name' | Should -Be "caf$([char]0xE9) $([char]0x65E5)" -Because 'the server decodes the UTF-8 it received'
+        }
+        finally { Close-AioSession $s }
+    }
+
     It 'sends -Cookies with a non-ASCII value as its UTF-8 bytes' {
         $script = New-RawScript -Steps @(@{ send = $ok })
         (Invoke-AioRequest $script.Url -Cookies @{ name = "caf$([char]0xE9)" }).Status | Should -Be 200
