@@ -55,6 +55,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             _baseUrl = parsed;
         }
         foreach (var (name, value) in options.Headers) InvalidHeaderException.ThrowIfInvalid(name, value);
+        InvalidHeaderException.ThrowIfInvalidValue("User-Agent", options.UserAgent ?? "");
         Options = options;
         _headers = options.Headers.ToList();
         CookieJar = options.CookieJar ?? new CookieJar();
@@ -149,6 +150,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         var method = NormalizeMethod(request.Method);
         var url = BuildUrl(request);
         var headers = MergeHeaders(request);
+        foreach (var (name, value) in request.Cookies) InvalidHeaderException.ThrowIfInvalidCookie(name, value);
         var jar = request.CookieJar ?? CookieJar;
         var auth = request.Auth ?? Options.Auth;
         var body = PrepareBody(request, headers);
@@ -368,7 +370,10 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             timer.StopRead();
         }
 
-        var setCookies = httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? values.ToArray() : Array.Empty<string>();
+        // Latin-1 as received, to the text the jar keeps (UTF-8 decoded, other bytes kept): sent back byte for byte.
+        var setCookies = httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values)
+            ? values.Select(HeaderValueEncoding.FromLatin1).ToArray()
+            : Array.Empty<string>();
         var cookies = ParseResponseCookies(setCookies, uri);
         List<string>? rejected = null;
         if (setCookies.Length > 0) jar.UpdateCookies(setCookies, uri, reason => (rejected ??= new List<string>()).Add(reason));

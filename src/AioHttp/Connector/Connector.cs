@@ -38,6 +38,9 @@ internal sealed class Connector : IDisposable
             MaxConnectionsPerServer = options.LimitPerHost > 0 ? options.LimitPerHost : int.MaxValue,
             ConnectCallback = ConnectAsync,
             ResponseHeaderEncodingSelector = static (_, _) => System.Text.Encoding.Latin1,
+            // Request header values as UTF-8 (aiohttp's rule; .NET refuses non-ASCII by default), with a
+            // server's non-UTF-8 bytes (held escaped) written back as they came: see HeaderValueEncoding.
+            RequestHeaderEncodingSelector = static (_, _) => HeaderValueEncoding.Instance,
             EnableMultipleHttp2Connections = true,
         };
         Tls = new TlsSettings(options);
@@ -58,8 +61,11 @@ internal sealed class Connector : IDisposable
     /// <summary>The pool itself, for callers (the websocket handshake) that drive HttpClient-level APIs over it.</summary>
     internal HttpMessageInvoker Invoker => _invoker;
 
-    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _invoker.SendAsync(request, cancellationToken);
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        InvalidHeaderException.ThrowIfInvalid(request); // before any connection is made
+        return _invoker.SendAsync(request, cancellationToken);
+    }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

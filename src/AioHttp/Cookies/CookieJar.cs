@@ -77,8 +77,8 @@ public sealed class CookieJar : AbstractCookieJar
 
     public override void AddSharedCookie(string name, string value)
     {
-        if (string.IsNullOrEmpty(name)) throw new ArgumentException("A cookie needs a name.", nameof(name));
-        Add(new Cookie(name, value ?? "", "", "/", created: _time.GetUtcNow()));
+        InvalidHeaderException.ThrowIfInvalidCookie(name ?? "", value ?? "", "A shared cookie");
+        Add(new Cookie(name!, value ?? "", "", "/", created: _time.GetUtcNow()));
     }
 
     /// <summary>
@@ -195,9 +195,11 @@ public sealed class CookieJar : AbstractCookieJar
 
     /// <summary>
     /// Writes the jar (shared cookies excepted: they have no domain) as a Netscape cookies.txt file,
-    /// atomically: a temporary file in the same folder, flushed, then renamed over the target.
+    /// atomically: a temporary file in the same folder, flushed, then renamed over the target. Values
+    /// are written as the bytes a server set (UTF-8, other bytes as they came; see HeaderValueEncoding),
+    /// as curl writes them. A cookie the format cannot hold is left out and named through <paramref name="onSkipped"/>.
     /// </summary>
-    public void Save(string path)
+    public void Save(string path, Action<string>? onSkipped = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
@@ -211,12 +213,11 @@ public sealed class CookieJar : AbstractCookieJar
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // cookies are secrets
+            var text = new StringWriter { NewLine = "\n" };
+            NetscapeCookieFile.Write(text, cookies, onSkipped);
             using (var stream = new FileStream(temp, options))
             {
-                using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" })
-                {
-                    NetscapeCookieFile.Write(writer, cookies);
-                }
+                stream.Write(HeaderValueEncoding.Instance.GetBytes(text.ToString()));
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -241,13 +242,28 @@ public sealed class CookieJar : AbstractCookieJar
         var now = _time.GetUtcNow();
         IReadOnlyList<Cookie> cookies;
         IReadOnlyList<string> warnings;
-        using (var reader = new StreamReader(full, detectEncodingFromByteOrderMarks: true))
-            (cookies, warnings) = NetscapeCookieFile.Read(reader, now);
+        using (var reader = new StringReader(ReadCookieFileText(full)))
+            (cookies, warnings) = NetscapeCookieFile.Read(reader, now, allowIpAddresses: Unsafe);
         lock (_gate)
         {
             foreach (var c in cookies) StoreLocked(c, now, secureOrigin: true, out _);
         }
         return new ImportResult(cookies.Count, warnings);
+    }
+
+    // A UTF-16 or UTF-32 byte-order mark says how the file is encoded (Windows PowerShell's Out-File
+    // writes UTF-16); otherwise the bytes are UTF-8 with any other byte kept, as curl writes what
+    // servers set (a UTF-8 BOM is dropped by the reader).
+    private static string ReadCookieFileText(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var head = bytes.AsSpan();
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]))
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
+        }
+        return HeaderValueEncoding.Instance.GetString(bytes);
     }
 
     // RFC 6265 5.3 steps 11-12 (and 6265bis's "leave secure cookies alone").
