@@ -560,7 +560,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     private static ClientException MapTlsError(HttpRequestException ex, string host, int port, TlsSettings tls)
     {
-        if (tls.TakeFailure(host) is { } failure)
+        // The certificate check throws its reason, so it travels with this handshake's own failure.
+        if (TlsSettings.RefusalIn(ex) is { } failure)
         {
             if (failure.FingerprintMismatch)
                 return new ServerFingerprintMismatchException(tls.Fingerprint!, failure.Got!, host, port);
