@@ -2,15 +2,17 @@ namespace AioHttp;
 
 /// <summary>
 /// aiohttp's ClientTimeout for one request: total (redirects and body included), connect (the wait
-/// for a pool slot plus making the connection) and sock_read (the longest gap between two reads,
-/// the wait for response headers included). Knows which one fired, so the error can say so.
+/// for a pool slot plus making the connection, counted afresh for each hop of a redirect chain, as
+/// aiohttp acquires each hop's connection under its own connect timeout) and sock_read (the longest gap
+/// between two reads, the wait for response headers included). Knows which one fired, so the error can
+/// say so. (sock_connect, one connection attempt, is the connector's: see Connector.AttemptTimeout.)
 /// </summary>
 internal sealed class RequestTimer : IDisposable
 {
     private readonly CancellationTokenSource _total;
     private readonly CancellationTokenSource _read;
     private readonly CancellationToken _caller;
-    private readonly long _connectDeadline;
+    private long _connectDeadline;
     private int _disposed;
 
     public RequestTimer(TimeSpan? total, TimeSpan? connect, TimeSpan? read, CancellationToken caller)
@@ -39,7 +41,13 @@ internal sealed class RequestTimer : IDisposable
 
     /// <summary>Time left for the connect phase (pool wait plus connect), or null when there is no connect timeout.</summary>
     public TimeSpan? ConnectRemaining =>
-        Connect is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, _connectDeadline - Environment.TickCount64));
+        Connect is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, Volatile.Read(ref _connectDeadline) - Environment.TickCount64));
+
+    /// <summary>Starts the connect clock afresh: a new hop needs a new connection.</summary>
+    public void RestartConnect()
+    {
+        if (Connect is { } c) Volatile.Write(ref _connectDeadline, Environment.TickCount64 + (long)c.TotalMilliseconds);
+    }
 
     /// <summary>Starts (or restarts) the read-gap clock.</summary>
     public void StartRead()
@@ -58,6 +66,9 @@ internal sealed class RequestTimer : IDisposable
             try { _read.CancelAfter(Timeout.InfiniteTimeSpan); } catch (ObjectDisposedException) { }
         }
     }
+
+    /// <summary>Whether the caller, the total timeout or the read gap cancelled the request (readable after Dispose).</summary>
+    public bool Fired => _caller.IsCancellationRequested || _total.IsCancellationRequested || _read.IsCancellationRequested;
 
     /// <summary>
     /// The error for a cancellation: the caller's own cancellation stays an OperationCanceledException;
