@@ -13,6 +13,7 @@ internal sealed class RequestTimer : IDisposable
     private readonly CancellationTokenSource _read;
     private readonly CancellationToken _caller;
     private long _connectDeadline;
+    private int _headMoving;
     private int _disposed;
 
     public RequestTimer(TimeSpan? total, TimeSpan? connect, TimeSpan? read, CancellationToken caller)
@@ -56,6 +57,26 @@ internal sealed class RequestTimer : IDisposable
         {
             try { _read.CancelAfter(r); } catch (ObjectDisposedException) { }
         }
+    }
+
+    /// <summary>A hop's request is about to go out: nothing of it has moved on a connection yet.</summary>
+    public void BeginHead() => Volatile.Write(ref _headMoving, 0);
+
+    /// <summary>Bytes of this hop's request or response head moved on its connection: restart the read-gap clock.</summary>
+    public void HeadProgress()
+    {
+        Volatile.Write(ref _headMoving, 1);
+        StartRead();
+    }
+
+    /// <summary>
+    /// A new connection is being made for this request: the read-gap clock pauses while connecting,
+    /// unless the request is already exchanging bytes on another connection (the pool may hand it a
+    /// freed connection while the one it asked for is still being made).
+    /// </summary>
+    public void PauseReadForConnect()
+    {
+        if (Volatile.Read(ref _headMoving) == 0) StopRead();
     }
 
     /// <summary>Pauses the read-gap clock (while connecting, or between the caller's reads).</summary>

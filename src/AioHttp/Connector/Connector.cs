@@ -92,7 +92,7 @@ internal sealed class Connector : IDisposable
         var what = _proxy?.IsProxyEndpoint(host, port) == true ? "proxy" : "host";
         context.InitialRequestMessage.Options.TryGetValue(TimerKey, out var timer);
         // The read-gap clock does not run while connecting; the connect clock does.
-        timer?.StopRead();
+        timer?.PauseReadForConnect();
         using var connectCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timer?.ConnectRemaining is { } remaining) connectCts.CancelAfter(remaining);
         try

@@ -20,6 +20,7 @@ internal static class HeadWait
     public static Scope Begin(RequestTimer timer)
     {
         var scope = new Scope(timer);
+        timer.BeginHead();
         Current.Value = scope;
         return scope;
     }
@@ -27,7 +28,7 @@ internal static class HeadWait
     /// <summary>Something arrived or went out on the current flow's connection: restart its read-gap clock.</summary>
     public static void Progress()
     {
-        if (Current.Value is { Active: true } scope) scope.Timer.StartRead();
+        if (Current.Value is { Active: true } scope) scope.Timer.HeadProgress();
     }
 
     internal sealed class Scope : IDisposable
@@ -64,19 +65,34 @@ internal sealed class HeadProgressStream : Stream
     public override int Read(Span<byte> buffer)
     {
         var n = _inner.Read(buffer);
-        if (n > 0 || buffer.IsEmpty) HeadWait.Progress();
+        Report(n, buffer.IsEmpty);
         return n;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        // A zero-byte read completing means data is waiting: that is progress too.
-        if (n > 0 || buffer.IsEmpty) HeadWait.Progress();
-        return n;
+        var read = _inner.ReadAsync(buffer, cancellationToken);
+        if (!read.IsCompletedSuccessfully) return Completed(read, buffer.IsEmpty);
+        // A ValueTask is consumed once: take its result and hand back a fresh one.
+        var n = read.Result;
+        Report(n, buffer.IsEmpty);
+        return new ValueTask<int>(n);
+
+        static async ValueTask<int> Completed(ValueTask<int> pending, bool zeroByteRead)
+        {
+            var n = await pending.ConfigureAwait(false);
+            Report(n, zeroByteRead);
+            return n;
+        }
+    }
+
+    // A zero-byte read completing means data is waiting: that is progress too.
+    private static void Report(int n, bool zeroByteRead)
+    {
+        if (n > 0 || zeroByteRead) HeadWait.Progress();
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
