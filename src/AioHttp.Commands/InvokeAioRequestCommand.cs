@@ -104,6 +104,12 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public int? MaximumRedirection { get; set; }
 
     [Parameter]
+    public SwitchParameter PreserveAuthorizationOnRedirect { get; set; }
+
+    [Parameter]
+    public SwitchParameter AllowInsecureRedirect { get; set; }
+
+    [Parameter]
     [ValidateRange(0.0, 2147483.0)]
     public double? Timeout { get; set; }
 
@@ -308,8 +314,12 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             Auth = RequestOptionsBinder.Auth(Credential),
             AllowRedirects = !NoRedirect,
             MaxRedirects = MaximumRedirection,
+            PreserveAuthorizationOnRedirect = SwitchGiven(nameof(PreserveAuthorizationOnRedirect), PreserveAuthorizationOnRedirect),
+            AllowInsecureRedirect = SwitchGiven(nameof(AllowInsecureRedirect), AllowInsecureRedirect),
             Timeout = RequestOptionsBinder.Seconds(Timeout),
+            // -ConnectTimeout bounds both the wait for a pool slot and each connection attempt (aiohttp's connect and sock_connect).
             ConnectTimeout = RequestOptionsBinder.Seconds(ConnectTimeout),
+            SocketConnectTimeout = RequestOptionsBinder.Seconds(ConnectTimeout),
             ReadTimeout = RequestOptionsBinder.Seconds(ReadTimeout),
             Stream = Stream,
             Compress = Compress switch
@@ -320,9 +330,9 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             },
             Chunked = Chunked,
             ExpectContinue = Expect100,
-            RaiseForStatus = SkipHttpErrorCheck ? false : null,
+            RaiseForStatus = SwitchGiven(nameof(SkipHttpErrorCheck), SkipHttpErrorCheck) is { } skipCheck ? !skipCheck : null,
             HttpVersion = HttpVersion switch { "2" => System.Net.HttpVersion.Version20, "1.1" => System.Net.HttpVersion.Version11, _ => null },
-            SkipCertificateCheck = SkipCertificateCheck.IsPresent ? true : null,
+            SkipCertificateCheck = SwitchGiven(nameof(SkipCertificateCheck), SkipCertificateCheck),
             Fingerprint = Fingerprint,
             Proxy = Proxy,
             ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
@@ -364,6 +374,13 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         }
         return request;
     }
+
+    /// <summary>
+    /// A switch that overrides a session setting: true or false when given (so -SkipCertificateCheck:$false
+    /// really turns the session's setting off for this request), null when not given (the session decides).
+    /// </summary>
+    private bool? SwitchGiven(string name, SwitchParameter value) =>
+        MyInvocation.BoundParameters.ContainsKey(name) ? value.IsPresent : null;
 
     /// <summary>Tab completion for -Method: the standard methods (any token is accepted).</summary>
     public sealed class HttpMethodCompleter : IArgumentCompleter

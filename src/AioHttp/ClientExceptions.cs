@@ -68,6 +68,25 @@ public sealed class TooManyRedirectsException : ClientResponseException
     public override string ErrorId => "TooManyRedirects";
 }
 
+/// <summary>
+/// A redirect from https to plain http, refused unless the caller allows it (-AllowInsecureRedirect):
+/// following it would send the rest of the exchange where anyone on the path can read and change it
+/// (the rule Invoke-WebRequest has had since PowerShell 7.4). Carries the redirect response.
+/// </summary>
+public sealed class InsecureRedirectException : ClientResponseException
+{
+    public InsecureRedirectException(string message, ClientResponse response, string location)
+        : base(message, response.Status, response.RequestInfo, response.Headers, response.History, response)
+    {
+        Location = location;
+    }
+
+    public override string ErrorId => "InsecureRedirect";
+    public override ClientErrorKind Kind => ClientErrorKind.Security;
+    /// <summary>The http:// URL the server redirected to.</summary>
+    public string Location { get; }
+}
+
 /// <summary>aiohttp's WSServerHandshakeError: the websocket upgrade was refused.</summary>
 public sealed class WSServerHandshakeException : ClientResponseException
 {

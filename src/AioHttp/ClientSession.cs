@@ -43,6 +43,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         if (options.MaxRedirects < 0) throw new ArgumentOutOfRangeException(nameof(options), options.MaxRedirects, "MaxRedirects cannot be negative.");
         CheckTimeout(options.Timeout, "Timeout");
         CheckTimeout(options.ConnectTimeout, "ConnectTimeout");
+        CheckTimeout(options.SocketConnectTimeout, "SocketConnectTimeout");
         CheckTimeout(options.ReadTimeout, "ReadTimeout");
         if (options.BaseUrl is { } baseUrl)
         {
@@ -152,7 +153,11 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         var headers = MergeHeaders(request);
         foreach (var (name, value) in request.Cookies) InvalidHeaderException.ThrowIfInvalidCookie(name, value);
         var jar = request.CookieJar ?? CookieJar;
-        var auth = request.Auth ?? Options.Auth;
+        // Credentials in the URL's user info are the caller's too: they follow the redirect rules below.
+        var auth = request.Auth ?? Options.Auth ?? (url.User is { } user ? new BasicAuth(user, url.Password ?? "") : null);
+        var requestCookies = request.Cookies;
+        var redirects = new RedirectPolicy(request.PreserveAuthorizationOnRedirect ?? Options.PreserveAuthorizationOnRedirect,
+            request.AllowInsecureRedirect ?? Options.AllowInsecureRedirect);
         var body = PrepareBody(request, headers);
         var maxRedirects = request.MaxRedirects ?? Options.MaxRedirects;
         var allowRedirects = request.AllowRedirects && maxRedirects > 0;
@@ -165,7 +170,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             while (true)
             {
-                var response = await SendOnceAsync(connector, method, url, headers, auth, body, request, jar, history.ToArray(), timer, startedAt).ConfigureAwait(false);
+                var response = await SendOnceAsync(connector, method, url, headers, auth, body, request, jar, requestCookies, history.ToArray(), timer, startedAt).ConfigureAwait(false);
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
                 {
@@ -188,14 +193,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                         $"Exceeded {maxRedirects} redirects (last: {response.Status} to '{location}'). Raise -MaximumRedirection, or use -NoRedirect to see the redirect.",
                         response);
                 }
-                var next = Url.Parse(location);
-                next = next.IsAbsolute ? next : url.Join(next);
-                if (next.Scheme is not ("http" or "https"))
-                {
-                    throw new NonHttpUrlException(location,
-                        $"The server redirected to '{location}', which is not an http(s) URL; AioHttp only follows http and https redirects. Use -NoRedirect to see the response.");
-                }
-                next = next.WithoutFragment();
+                var next = RedirectPolicy.Resolve(url, location);
+                var dropCredentials = redirects.Follow(url, next, response, location);
                 if (response.Status == 303 && method != "HEAD" || response.Status is 301 or 302 && method == "POST")
                 {
                     method = "GET";
@@ -207,11 +206,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                         $"The server answered {response.Status} asking to resend the body to '{next}', but the body ({body.Description}) can only be sent once. " +
                         "Send a body that can be read again (a string, bytes, a file), or use -NoRedirect.");
                 }
-                if (!SameOrigin(url, next))
+                if (dropCredentials)
                 {
-                    // Credentials stay with the origin they were given for (aiohttp drops auth across origins).
+                    // The caller's credentials stay with the origin they were given for (see RedirectPolicy).
                     auth = null;
-                    headers.RemoveAll(h => string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase));
+                    requestCookies = Array.Empty<KeyValuePair<string, string>>();
+                    RedirectPolicy.RemoveCredentialHeaders(headers);
                 }
                 url = next;
             }
@@ -221,7 +221,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             timer.Dispose();
             throw MapException(ex, timer, url, connector);
         }
-        catch (ClientResponseException e) when (e.Response is not null && e is not TooManyRedirectsException)
+        catch (ClientResponseException e) when (e.Response is not null && e is not (TooManyRedirectsException or InsecureRedirectException))
         {
             throw; // the response (and its timer) lives on in the error, body readable
         }
@@ -233,14 +233,18 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// The session's connector, or (for a request with its own proxy or TLS settings) one kept for
-    /// those settings: SocketsHttpHandler fixes proxy and TLS per handler, so each combination gets
-    /// its own pool. They share the session's Limit and are closed with it.
+    /// The session's connector, or (for a request with its own proxy, TLS or connect-timeout settings)
+    /// one kept for those settings: SocketsHttpHandler fixes proxy, TLS and its connect timeout per
+    /// handler, so each combination gets its own pool. They share the session's Limit and are closed with it.
     /// </summary>
     private Connector ConnectorFor(RequestOptions request)
     {
-        var ownTls = request.SkipCertificateCheck is not null || request.Fingerprint is not null;
-        if (request.Proxy is null && request.ProxyAuth is null && !ownTls) return _connector;
+        // A request setting equal to the session's (say -SkipCertificateCheck:$false on a session without it) needs no pool of its own.
+        var ownTls = request.SkipCertificateCheck is { } requestSkip && requestSkip != Options.SkipCertificateCheck ||
+                     request.Fingerprint is not null;
+        var attemptLimit = Connector.AttemptLimit(request.ConnectTimeout ?? Options.ConnectTimeout, request.SocketConnectTimeout ?? Options.SocketConnectTimeout);
+        var ownConnectTimeout = attemptLimit != _connector.AttemptTimeout;
+        if (request.Proxy is null && request.ProxyAuth is null && !ownTls && !ownConnectTimeout) return _connector;
         ProxySelector? proxy = _proxy;
         if (request.Proxy is not null || request.ProxyAuth is not null)
         {
@@ -254,13 +258,15 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                 throw new ArgumentException("ProxyCredential was given for a request, but neither the request nor its session has a proxy: give -Proxy too.");
         }
         var options = Options;
-        if (ownTls)
+        if (ownTls || ownConnectTimeout)
         {
             options = Options.Clone();
             if (request.SkipCertificateCheck is { } skip) options.SkipCertificateCheck = skip;
             if (request.Fingerprint is { } fingerprint) options.Fingerprint = TlsSettings.ParseFingerprint(fingerprint);
+            options.ConnectTimeout = null; // the pool wait is the request's business; the handler only bounds the attempt
+            options.SocketConnectTimeout = attemptLimit;
         }
-        var key = $"{proxy?.Key}|{options.SkipCertificateCheck}|{options.Fingerprint}";
+        var key = $"{proxy?.Key}|{options.SkipCertificateCheck}|{options.Fingerprint}|{attemptLimit?.Ticks}";
         lock (_proxyConnectors)
         {
             if (Closed) throw new SessionClosedException();
@@ -271,10 +277,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     }
 
     private async Task<ClientResponse> SendOnceAsync(Connector connector, string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
-        Payload? body, RequestOptions request, AbstractCookieJar jar, IReadOnlyList<ClientResponse> history,
-        RequestTimer timer, long startedAt)
+        Payload? body, RequestOptions request, AbstractCookieJar jar, IList<KeyValuePair<string, string>> requestCookies,
+        IReadOnlyList<ClientResponse> history, RequestTimer timer, long startedAt)
     {
-        var requestCookies = request.Cookies;
         var httpVersion = request.HttpVersion ?? Options.HttpVersion;
         var uri = url.ToUri();
         var message = new HttpRequestMessage(new HttpMethod(method), uri)
@@ -338,7 +343,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         }
         var requestInfo = new RequestInfo(url, method, sent);
 
-        // The connect clock covers the wait for a pool slot (as in aiohttp).
+        // The connect clock covers the wait for a pool slot (as in aiohttp), afresh for each hop.
+        timer.RestartConnect();
         Action release;
         using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
         {
@@ -357,7 +363,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         timer.StartRead();
         try
         {
-            httpResponse = await connector.SendAsync(message, timer.Token).ConfigureAwait(false);
+            // Every read or write of this request's head on its connection restarts the read-gap clock.
+            using (HeadWait.Begin(timer))
+                httpResponse = await connector.SendAsync(message, timer.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -502,8 +510,6 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
 
-    private static bool SameOrigin(Url a, Url b) => a.Scheme == b.Scheme && a.Host == b.Host && a.Port == b.Port;
-
     private static void EnsureHttp(Url url, string original)
     {
         if (url.Scheme is not ("http" or "https"))
@@ -519,6 +525,10 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     /// <summary>Turns .NET's failures into aiohttp's errors, naming what failed and what to try.</summary>
     internal Exception MapException(Exception ex, RequestTimer timer, Url url, Connector connector)
     {
+        // SocketsHttpHandler's ConnectTimeout (one connection attempt: TCP, proxy CONNECT, TLS) ends as a
+        // cancellation wrapping a TimeoutException; our own tokens (caller, total, read gap) did not fire.
+        if (ex is OperationCanceledException { InnerException: TimeoutException } && !timer.Fired && connector.AttemptTimeout is { } attempt)
+            return new ConnectionTimeoutException(attempt, $"{url.HostPort} (the TCP connect, a proxy's CONNECT and the TLS handshake must all finish within it)", ex);
         if (ex is OperationCanceledException oce) return timer.Translate(oce);
         for (var inner = ex; inner is not null; inner = inner.InnerException)
         {
@@ -565,7 +575,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     private static ClientException MapTlsError(HttpRequestException ex, string host, int port, TlsSettings tls)
     {
-        if (tls.TakeFailure(host) is { } failure)
+        // The certificate check throws its reason, so it travels with this handshake's own failure.
+        if (TlsSettings.RefusalIn(ex) is { } failure)
         {
             if (failure.FingerprintMismatch)
                 return new ServerFingerprintMismatchException(tls.Fingerprint!, failure.Got!, host, port);

@@ -86,7 +86,7 @@ internal static class WebSocketConnector
             var status = (int)socket.HttpStatusCode;
             var headers = ResponseHeaders(socket);
             socket.Dispose();
-            if (ex is OperationCanceledException oce) throw timer.Translate(oce);
+            if (ex is OperationCanceledException) throw session.MapException(ex, timer, url, connector); // a timeout names itself
             if (status != 0)
             {
                 UpdateCookies(jar, headers, httpUri);
