@@ -195,6 +195,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         {
             session = Session ?? DefaultSession.Instance;
             if (session.Closed) throw new SessionClosedException();
+            LeakWarning.WriteIfAny(this, session);
             request = BuildRequest(session);
             if (_outPath is not null && !Directory.Exists(_outPath))
             {
