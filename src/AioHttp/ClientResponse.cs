@@ -106,7 +106,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     public string? SavedTo { get; internal set; }
 
     /// <summary>The whole body as bytes (aiohttp's read()); reads the rest from the network when streamed.</summary>
-    public byte[] Read() => ReadAsync().GetAwaiter().GetResult();
+    public byte[] Read() => SyncWait.Run(ReadAsync);
 
     public async Task<byte[]> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -122,7 +122,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The body decoded as text (aiohttp's text()): the given encoding, else the charset, else UTF-8 for JSON, else detected.</summary>
-    public string Text(string? encoding = null) => TextAsync(encoding).GetAwaiter().GetResult();
+    public string Text(string? encoding = null) => SyncWait.Run(token => TextAsync(encoding, token));
 
     public async Task<string> TextAsync(string? encoding = null, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,7 @@
 #Requires -Version 7.0
-# Lifetimes (issue 10, item 10): a -Stream response dropped without Close() gives its connection
-# slot back once .NET collects it, and a request that gives up waiting for a slot says why.
+# Lifetimes (issue 10, items 10 and 11): a -Stream response dropped without Close() gives its
+# connection slot back once .NET collects it, a request that gives up waiting for a slot says why,
+# and Ctrl+C / PowerShell.Stop() interrupts every method that waits on the network at the prompt.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
@@ -186,5 +187,94 @@ Describe 'A -Stream response that fails its status check' {
             (Invoke-AioRequest "$base/get" -Session $s -Timeout 5).Status | Should -Be 200
         }
         finally { Close-AioSession $s }
+    }
+}
+
+Describe 'Ctrl+C (PowerShell.Stop()) interrupts <Call> on a stalled -Stream response' -ForEach @(
+    @{ Call = '$r.Content.Read()' }
+    @{ Call = 'while ($true) { $null = $r.Content.Read(10) }' }
+    @{ Call = '$r.Content.ReadExactly(100)' }
+    @{ Call = '$r.Content.ReadLine()' }
+    @{ Call = '$r.Content.ReadLineBytes()' }
+    @{ Call = 'while ($true) { $null = $r.Content.ReadAny() }' }
+    @{ Call = '$r.Read()' }
+    @{ Call = '$r.Text()' }
+    @{ Call = '$r.Json()' }
+    @{ Call = '[string] $r' }
+) {
+    BeforeAll {
+        $script:session = New-AioSession
+        $script:runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $ps = [powershell]::Create(); $ps.Runspace = $runspace
+        $null = $ps.AddScript('param($m) Import-Module $m').AddArgument($modulePath).Invoke()
+        $ps.Dispose()
+    }
+    AfterAll {
+        $runspace.Dispose()
+        Close-AioSession $session
+    }
+
+    It 'stops within seconds (not when the server''s 30 s stall ends), and the session stays usable' {
+        # Headers and 4 bytes of a 1000-byte body, then nothing for 30 s.
+        $script = New-RawScript -Steps @(
+            @{ send = "HTTP/1.1 200 OK`r`nContent-Type: application/json`r`nContent-Length: 1000`r`n`r`n[1,2" },
+            @{ sleepMs = 30000 })
+        $r = Invoke-AioRequest $script.Url -Session $session -Stream
+        $session.InUse | Should -Be 1
+        $ps = [powershell]::Create(); $ps.Runspace = $runspace
+        $null = $ps.AddScript("param(`$r) $Call").AddArgument($r)
+        $handle = $ps.BeginInvoke()
+        Start-Sleep -Seconds 1
+        $handle.IsCompleted | Should -BeFalse -Because 'the read waits for the stalled server'
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Dispose()
+        $r.Close()
+        $session.InUse | Should -Be 0
+        (Invoke-AioRequest "$base/get" -Session $session -Timeout 10).Status | Should -Be 200
+    }
+}
+
+Describe 'A -Stream response whose read was interrupted' {
+    It 'refuses further reads instead of handing back a cut-off body as if it were whole' {
+        $s = New-AioSession
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        try {
+            $script = New-RawScript -Steps @(
+                @{ send = "HTTP/1.1 200 OK`r`nContent-Length: 1000`r`n`r`nabcd" },
+                @{ sleepMs = 30000 })
+            $r = Invoke-AioRequest $script.Url -Session $s -Stream
+            $ps = [powershell]::Create(); $ps.Runspace = $runspace
+            $null = $ps.AddScript('param($r) $r.Read()').AddArgument($r)
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Seconds 1
+            $ps.Stop()
+            $ps.Dispose()
+            $s.InUse | Should -Be 0
+            $e = { $r.Read() } | Should -Throw -PassThru
+            $e.Exception.InnerException | Should -BeOfType ([AioHttp.ClientPayloadException])
+            $e.Exception.InnerException.Message | Should -Match 'cannot be read: an earlier read was interrupted'
+            { $r.Content.Read(10) } | Should -Throw -ExpectedMessage '*cannot be read*'
+            $r.Close()
+        }
+        finally {
+            $runspace.Dispose()
+            Close-AioSession $s
+        }
+    }
+
+    It 'refuses further reads after a read timeout too' {
+        $script = New-RawScript -Steps @(
+            @{ send = "HTTP/1.1 200 OK`r`nContent-Length: 1000`r`n`r`nabcd" },
+            @{ sleepMs = 30000 })
+        $r = Invoke-AioRequest $script.Url -Stream -ReadTimeout 0.5
+        $r.Content.Read(4).Length | Should -Be 4
+        { $r.Content.Read(10) } | Should -Throw -ExpectedMessage '*Read timeout*'
+        { $r.Content.Read(10) } | Should -Throw -ExpectedMessage '*cannot be read: an earlier read timed out*'
+        $r.Close()
     }
 }
