@@ -124,6 +124,28 @@ Describe 'A -Stream response dropped without Close()' {
     }
 }
 
+Describe 'Invoke-AioRequest -Stream cut short by Select-Object -First' {
+    BeforeAll {
+        $script:cut = New-AioSession -Limit 10
+        $script:first = 1..5 | ForEach-Object { "$base/bytes/100000?i=$_" } |
+            Invoke-AioRequest -Session $cut -Stream -ThrottleLimit 5 | Select-Object -First 1
+    }
+    AfterAll { Close-AioSession $cut }
+
+    It 'leaves only the response it wrote holding a connection' {
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        while ($cut.InUse -gt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        $cut.InUse | Should -Be 1
+        $cut.LeakedResponses | Should -Be 0 -Because 'the others were closed, not left to the garbage collector'
+    }
+
+    It 'leaves the response it wrote readable (stopping the pipeline does not cancel its reads)' {
+        $first.Content.Read(10).Length | Should -Be 10
+        $first.Read().Length | Should -Be 99990
+        $cut.InUse | Should -Be 0
+    }
+}
+
 Describe 'A request that gives up waiting for a slot' {
     BeforeAll {
         $script:full = New-AioSession -Limit 2
