@@ -201,6 +201,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         {
             session = Session ?? DefaultSession.Instance;
             if (session.Closed) throw new SessionClosedException();
+            LeakWarning.WriteIfAny(this, session);
             request = BuildRequest(session);
             if (_outPath is not null && !Directory.Exists(_outPath))
             {
@@ -270,6 +271,17 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request)
     {
+        if (_outPath is null && Stream)
+        {
+            // A -Stream response, once written, is the caller's: stopping this pipeline afterwards
+            // (Select-Object -First, an error downstream) must not cancel its later reads, so its
+            // request takes a token that _stop cancels only while the request is in flight.
+            var own = new CancellationTokenSource();
+            var link = _stop.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), own);
+            var streamed = Task.Run(() => session.RequestAsync(request, own.Token));
+            _ = streamed.ContinueWith(_ => link.Dispose(), TaskScheduler.Default);
+            return streamed;
+        }
         if (_outPath is null) return Task.Run(() => session.RequestAsync(request, _stop.Token));
         var progress = new DownloadProgress();
         var path = _outPath;
@@ -281,19 +293,36 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private void Flush()
     {
         _progressBar?.Update(); // closes the bars of downloads that have ended
-        foreach (var (target, task) in _inFlight.TakeFinished(ordered: !AsCompleted))
+        var finished = _inFlight.TakeFinished(ordered: !AsCompleted);
+        var taken = 0;
+        try
         {
-            if (task.IsCompletedSuccessfully)
+            foreach (var (target, task) in finished)
             {
-                WriteCookieNotes(task.Result);
-                if (task.Result.SavedTo is { } saved) WriteVerbose($"Saved {target} to {saved}.");
-                if (_outPath is null || PassThru) WriteObject(task.Result);
-                continue;
+                taken++;
+                if (task.IsCompletedSuccessfully)
+                {
+                    WriteCookieNotes(task.Result);
+                    if (task.Result.SavedTo is { } saved) WriteVerbose($"Saved {target} to {saved}.");
+                    if (_outPath is null || PassThru) WriteObject(task.Result);
+                    continue;
+                }
+                var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();
+                if (error is ClientResponseException { Response: { } failed }) WriteCookieNotes(failed);
+                if (error is OperationCanceledException && _stop.IsCancellationRequested) throw new PipelineStoppedException();
+                WriteError(ClientErrorRecord.From(error, target));
             }
-            var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();
-            if (error is ClientResponseException { Response: { } failed }) WriteCookieNotes(failed);
-            if (error is OperationCanceledException && _stop.IsCancellationRequested) throw new PipelineStoppedException();
-            WriteError(ClientErrorRecord.From(error, target));
+        }
+        catch
+        {
+            // The pipeline stopped while writing (Select-Object -First, Ctrl+C): the finished responses
+            // not written yet belong to nobody, so free their connections now (-Stream ones would
+            // otherwise hold them until a garbage collection).
+            foreach (var (_, task) in finished.Skip(taken))
+            {
+                if (task.IsCompletedSuccessfully) task.Result.Close();
+            }
+            throw;
         }
     }
 

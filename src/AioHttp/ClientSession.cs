@@ -103,6 +103,11 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     public int InUse => _connector.Limiter.InUse;
     /// <summary>Requests waiting for a slot under Limit.</summary>
     public int Waiting => _connector.Limiter.Waiting;
+    /// <summary>
+    /// Responses that were garbage-collected while still holding a connection (opened with Stream and
+    /// never read to the end or closed); their slots were given back then (aiohttp warns "Unclosed response").
+    /// </summary>
+    public int LeakedResponses => _connector.Limiter.Reclaimed;
     /// <summary>Open connections not in use.</summary>
     public int Idle => Math.Max(0, OpenConnections - InUse);
     /// <summary>TCP connections made since the session started (a reused connection does not count).</summary>
@@ -179,7 +184,18 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                     {
                         await ReadBodyAsync(response).ConfigureAwait(false);
                     }
-                    if ((request.RaiseForStatus ?? Options.RaiseForStatus) && response.Status >= 400) throw response.CreateStatusError();
+                    if ((request.RaiseForStatus ?? Options.RaiseForStatus) && response.Status >= 400)
+                    {
+                        // The error carries the response and outlives the request ($Error keeps it), so a
+                        // streamed one would hold its connection slot for good: read its body now (it stays
+                        // readable through the error), as aiohttp's raise_for_status() releases the connection.
+                        if (request.Stream)
+                        {
+                            try { await response.ReadAsync().ConfigureAwait(false); }
+                            catch (ClientException) { response.Close(); } // the status is still the error to report
+                        }
+                        throw response.CreateStatusError();
+                    }
                     return response;
                 }
 
@@ -345,17 +361,17 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
         // The connect clock covers the wait for a pool slot (as in aiohttp), afresh for each hop.
         timer.RestartConnect();
-        Action release;
+        ConnectionLease lease;
         using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
         {
             if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
             try
             {
-                release = await _connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
+                lease = await _connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!timer.TotalToken.IsCancellationRequested && !timer.CallerToken.IsCancellationRequested && timer.Connect is { } limit)
+            catch (OperationCanceledException oce)
             {
-                throw new ConnectionTimeoutException(limit, $"{url.HostPort} (waiting for a free connection: {_connector.Limiter.InUse} in use, Limit {_connector.Limiter.Limit})");
+                throw SlotWaitFailed(oce, timer, url, _connector.Limiter);
             }
         }
 
@@ -369,7 +385,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         }
         catch
         {
-            release();
+            lease.Dispose();
             message.Dispose();
             throw;
         }
@@ -378,17 +394,46 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             timer.StopRead();
         }
 
-        // Latin-1 as received, to the text the jar keeps (UTF-8 decoded, other bytes kept): sent back byte for byte.
-        var setCookies = httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values)
-            ? values.Select(HeaderValueEncoding.FromLatin1).ToArray()
-            : Array.Empty<string>();
-        var cookies = ParseResponseCookies(setCookies, uri);
-        List<string>? rejected = null;
-        if (setCookies.Length > 0) jar.UpdateCookies(setCookies, uri, reason => (rejected ??= new List<string>()).Add(reason));
-        return new ClientResponse(httpResponse, requestInfo, history, timer, release, startedAt, cookies)
+        try
         {
-            RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
-        };
+            // Latin-1 as received, to the text the jar keeps (UTF-8 decoded, other bytes kept): sent back byte for byte.
+            var setCookies = httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values)
+                ? values.Select(HeaderValueEncoding.FromLatin1).ToArray()
+                : Array.Empty<string>();
+            var cookies = ParseResponseCookies(setCookies, uri);
+            List<string>? rejected = null;
+            if (setCookies.Length > 0) jar.UpdateCookies(setCookies, uri, reason => (rejected ??= new List<string>()).Add(reason));
+            return new ClientResponse(httpResponse, requestInfo, history, timer, lease, startedAt, cookies)
+            {
+                RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
+            };
+        }
+        catch
+        {
+            // No response owns the connection and its slot yet (a cookie jar that threw, say): free them here.
+            httpResponse.Dispose();
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The error for a request that gave up waiting for a slot under Limit: whichever clock stopped it
+    /// (connect timeout, total timeout, or the caller), the message gives the figures and the usual
+    /// cause, responses opened with -Stream and never closed.
+    /// </summary>
+    internal static Exception SlotWaitFailed(OperationCanceledException oce, RequestTimer timer, Url url, ConnectionLimiter limiter)
+    {
+        var waiting = limiter.DescribeWait();
+        if (timer.CallerToken.IsCancellationRequested)
+            return new OperationCanceledException($"The request to {url.HostPort} was cancelled while {waiting}.", oce, timer.CallerToken);
+        if (timer.TotalToken.IsCancellationRequested && timer.Total is { } total)
+        {
+            return new ServerTimeoutException(TimeoutKind.Total, total,
+                $"Total timeout of {total.TotalSeconds:0.###} s exceeded while {waiting}. Raise -Timeout, or 0 for none.", oce);
+        }
+        if (timer.Connect is { } limit) return new ConnectionTimeoutException(limit, $"{url.HostPort} ({waiting})", oce);
+        return timer.Translate(oce);
     }
 
     /// <summary>

@@ -60,20 +60,18 @@ internal static class WebSocketConnector
         using var timer = new RequestTimer(session.Options.Timeout, session.Options.ConnectTimeout, session.Options.ReadTimeout, cancellationToken);
         // A websocket holds its connection until it closes, so it holds a slot under the session's
         // Limit all that time (as aiohttp counts it); the connect timeout covers the wait for one.
-        Action release;
+        ConnectionLease lease;
         using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
         {
             if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
             try
             {
-                release = await connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
+                lease = await connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException oce)
             {
                 socket.Dispose();
-                if (!timer.TotalToken.IsCancellationRequested && !timer.CallerToken.IsCancellationRequested && timer.Connect is { } limit)
-                    throw new ConnectionTimeoutException(limit, $"{url.HostPort} (waiting for a free connection: {connector.Limiter.InUse} in use, Limit {connector.Limiter.Limit})");
-                throw timer.Translate(oce);
+                throw ClientSession.SlotWaitFailed(oce, timer, url, connector.Limiter);
             }
         }
         try
@@ -82,7 +80,7 @@ internal static class WebSocketConnector
         }
         catch (Exception ex)
         {
-            release();
+            lease.Dispose();
             var status = (int)socket.HttpStatusCode;
             var headers = ResponseHeaders(socket);
             socket.Dispose();
@@ -105,7 +103,7 @@ internal static class WebSocketConnector
         var compress = PerMessageDeflate.NegotiatedWindowBits(responseHeaders["Sec-WebSocket-Extensions"]);
         var webSocket = new ClientWebSocket(socket, url, options, compress, session.Options.JsonSerializer, onEnded: ended =>
         {
-            release();
+            lease.Dispose();
             session.Untrack(ended);
         });
         session.Track(webSocket);
