@@ -69,6 +69,12 @@ $PeerOut = Join-Path $Root 'out/bench/HttpClientPeer'
 $Work = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-bench-pipeline-$PID"
 if ($WarmUp -le 0) { $WarmUp = [int]($Count * 1.25) }
 $Clock = [Diagnostics.Stopwatch]::StartNew()
+# A fresh pwsh sends its start-up telemetry and checks for updates in the background, during the
+# first seconds of the measured run (and tries to reach hosts outside this machine): measure the
+# module, not that. Every child pwsh inherits these; the caller's values come back at the end.
+$savedEnvironment = @{ POWERSHELL_TELEMETRY_OPTOUT = $env:POWERSHELL_TELEMETRY_OPTOUT; POWERSHELL_UPDATECHECK = $env:POWERSHELL_UPDATECHECK }
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:POWERSHELL_UPDATECHECK = 'Off'
 
 # The command line that starts a child PowerShell like this one (pwsh, or 'dotnet pwsh.dll' under
 # 'dotnet tool exec'), as build.ps1's Get-PwshInvocation.
@@ -91,6 +97,13 @@ function Find-Program([string] $Name) {
         if (Test-Path (Join-Path $dir $Name)) { return (Join-Path $dir $Name) }
     }
     $null
+}
+
+function Test-ReadyToRun([string] $Path) {
+    # True when the assembly carries precompiled (ReadyToRun) code, so a cold start need not JIT it.
+    $stream = [IO.File]::OpenRead($Path)
+    try { $pe = [Reflection.PortableExecutable.PEReader]::new($stream); $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
+    finally { $stream.Dispose() }
 }
 
 function Test-Root { try { (& id -u 2>$null) -eq '0' } catch { $false } }
@@ -231,29 +244,47 @@ function Test-Body([string] $Target) {
 
 function Measure-ImportCost {
     # Target 7: median wall time of $ImportRuns 'pwsh -NoProfile -Command Import-Module <path>' minus
-    # that of bare 'pwsh -NoProfile -Command exit'; hyperfine when present, else a Stopwatch.
+    # that of a bare 'pwsh -NoProfile -Command exit'; hyperfine when present, else a Stopwatch.
+    # For reference, the same with an empty manifest module: what running Import-Module at all
+    # costs a fresh PowerShell (its first command), apart from what this module adds.
     param([string] $Hyperfine)
-    $prefix = @($Pwsh | ForEach-Object { "'$($_ -replace "'", "'\''")'" }) -join ' '
-    $bare = "$prefix -NoProfile -Command exit"
-    $import = "$prefix -NoProfile -Command 'Import-Module $($ModulePath -replace "'", "''")'"
+    $empty = Join-Path $Work 'Empty/Empty.psd1'
+    $null = New-Item -ItemType Directory -Force (Split-Path $empty)
+    Set-Content $empty "@{ ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())' }"
+    $commands = [ordered]@{
+        Bare   = @('-NoProfile', '-Command', 'exit')
+        Empty  = @('-NoProfile', '-Command', "Import-Module '$($empty -replace "'", "''")'")
+        Module = @('-NoProfile', '-Command', "Import-Module '$($ModulePath -replace "'", "''")'")
+    }
+    $medians = [ordered]@{}
     if ($Hyperfine) {
+        # -N: no shell in between; each argument quoted for hyperfine's own word splitting.
+        $quote = { param($a) "'$($a -replace "'", "'\''")'" }
+        $lines = foreach ($arguments in $commands.Values) { (@($Pwsh) + $arguments | ForEach-Object { & $quote $_ }) -join ' ' }
         $export = Join-Path $Work 'hyperfine.json'
-        & $Hyperfine -N --style none --warmup 1 --runs $ImportRuns --export-json $export $bare $import *> (Join-Path $Work 'hyperfine.log')
+        & $Hyperfine -N --style none --warmup 1 --runs $ImportRuns --export-json $export @lines *> (Join-Path $Work 'hyperfine.log')
         if ($LASTEXITCODE -ne 0) { throw "hyperfine failed: $(Get-Content (Join-Path $Work 'hyperfine.log') -Raw)" }
-        $results = (Get-Content $export -Raw | ConvertFrom-Json).results
-        return [pscustomobject]@{ Tool = 'hyperfine'; BareMs = $results[0].median * 1000; ImportMs = $results[1].median * 1000 }
+        $results = @((Get-Content $export -Raw | ConvertFrom-Json).results)
+        $i = 0
+        foreach ($name in $commands.Keys) { $medians[$name] = $results[$i++].median * 1000 }
+        $tool = 'hyperfine'
     }
-    $bareArgs = @($Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-Command', 'exit')
-    $importArgs = @($Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-Command', "Import-Module '$($ModulePath -replace "'", "''")'")
-    $bareTimes = @(); $importTimes = @()
-    $null = & $Pwsh[0] @bareArgs; $null = & $Pwsh[0] @importArgs   # warm-up: file cache
-    for ($i = 0; $i -lt $ImportRuns; $i++) {
-        $sw = [Diagnostics.Stopwatch]::StartNew(); $null = & $Pwsh[0] @bareArgs; $bareTimes += $sw.Elapsed.TotalMilliseconds
-        if ($LASTEXITCODE -ne 0) { throw 'A bare pwsh start failed.' }
-        $sw.Restart(); $null = & $Pwsh[0] @importArgs; $importTimes += $sw.Elapsed.TotalMilliseconds
-        if ($LASTEXITCODE -ne 0) { throw "pwsh -Command 'Import-Module $ModulePath' failed." }
+    else {
+        $times = @{}
+        foreach ($name in $commands.Keys) { $times[$name] = @() }
+        foreach ($name in $commands.Keys) { $null = & $Pwsh[0] @(@($Pwsh | Select-Object -Skip 1) + $commands[$name]) }   # warm-up: file cache
+        for ($run = 0; $run -lt $ImportRuns; $run++) {
+            foreach ($name in $commands.Keys) {
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                $null = & $Pwsh[0] @(@($Pwsh | Select-Object -Skip 1) + $commands[$name])
+                $times[$name] += $sw.Elapsed.TotalMilliseconds
+                if ($LASTEXITCODE -ne 0) { throw "pwsh $($commands[$name] -join ' ') failed (exit code $LASTEXITCODE)." }
+            }
+        }
+        foreach ($name in $commands.Keys) { $medians[$name] = Get-Median $times[$name] }
+        $tool = 'Stopwatch'
     }
-    [pscustomobject]@{ Tool = 'Stopwatch'; BareMs = (Get-Median $bareTimes); ImportMs = (Get-Median $importTimes) }
+    [pscustomobject]@{ Tool = $tool; BareMs = $medians.Bare; EmptyMs = $medians.Empty; ImportMs = $medians.Module }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -261,6 +292,10 @@ $null = New-Item -ItemType Directory -Force $Work
 $loadStart = Get-LoadAverage
 Write-Host "Pipeline benchmark (issue 11): $Count GETs, $Concurrency in flight, $Rounds fresh-process round(s); $([Environment]::ProcessorCount) cores"
 Write-Host "load average at start: $loadStart"
+$smaReadyToRun = Test-ReadyToRun ([psobject].Assembly.Location)
+$moduleReadyToRun = Test-ReadyToRun (Join-Path (Split-Path $ModulePath) 'AioHttp.dll')
+Write-Host ("PowerShell $($PSVersionTable.PSVersion) at $PSHOME ($(if ($smaReadyToRun) { 'ReadyToRun' } else { 'not ReadyToRun: every start JITs PowerShell itself, as the dotnet tool package does; an installed pwsh is precompiled' })); " +
+    "module assemblies $(if ($moduleReadyToRun) { 'ReadyToRun' } else { 'not ReadyToRun' }); POWERSHELL_TELEMETRY_OPTOUT=1, POWERSHELL_UPDATECHECK=Off for the child processes")
 
 $JsonBody = '{"id":12,"name":"aiohttp","ok":true,"tags":["a","b"]}'   # 53 bytes
 $nginxServer = $null
@@ -339,6 +374,7 @@ try {
 finally {
     Stop-Nginx $nginxServer
     Remove-Item $Work -Recurse -Force -ErrorAction SilentlyContinue
+    foreach ($name in $savedEnvironment.Keys) { [Environment]::SetEnvironmentVariable($name, $savedEnvironment[$name]) }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -352,9 +388,9 @@ function Format-Range([double[]] $Values) {
 $rows = [Collections.Generic.List[object]]::new()
 function Add-Row([string] $Name, $Rate, [string] $Note = '') { $rows.Add([pscustomobject]@{ Contender = $Name; 'req/s' = $(if ($null -ne $Rate) { '{0:0}' -f $Rate } else { 'skipped' }); Note = $Note }) }
 Add-Row 'wrk (the ceiling)' $wrkRate $(if ($wrkWhy) { $wrkWhy } else { "-t$([math]::Min([Environment]::ProcessorCount, $Concurrency)) -c$Concurrency, one URL, $WrkSeconds s" })
-Add-Row 'compiled HttpClient loop, first pass, fresh process' $peerFirst "median of $Rounds $(Format-Range @($peerRuns.first))"
+Add-Row 'compiled HttpClient loop, first pass, fresh process' $peerFirst ("median of $Rounds $(Format-Range @($peerRuns.first)); {0:0} B allocated/request" -f (Get-Median @($peerRuns.allocatedPerRequest)))
 Add-Row 'compiled HttpClient loop, best pass' $peerBest "best of passes 2-$Passes in $Rounds process(es)"
-Add-Row 'Invoke-AioRequest pipeline, first run, fresh pwsh' $stream ("median of $Rounds $(Format-Range @($streamRuns.rate)); import {0:0} ms" -f (Get-Median @($streamRuns.importMs)))
+Add-Row 'Invoke-AioRequest pipeline, first run, fresh pwsh' $stream ("median of $Rounds $(Format-Range @($streamRuns.rate)); import {0:0} ms; {1:0} B allocated/request" -f (Get-Median @($streamRuns.importMs)), (Get-Median @($streamRuns.allocatedPerRequest)))
 Add-Row 'the same, collected into a variable, fresh pwsh' $collect.rate ('peak working set {0:0} MB' -f $collect.peakMB)
 Add-Row 'the same, warm (same process after warm-up)' $warm.rate "best of $(@($warm.passes) -join ', ') after $($warm.warmUp) warm-up"
 Add-Row 'Invoke-AioRequest | ConvertFrom-Json, fresh pwsh' $json.rate ''
@@ -367,7 +403,8 @@ Write-Host ''
 Write-Host "Results against $ServerName ($Count GETs, $Concurrency in flight):"
 $rows | Format-Table -AutoSize -Wrap | Out-String -Width 200 | Write-Host
 Write-Host ('memory kept per buffered response: {0:0} bytes ({1} bytes of body; {2} kept, GetTotalMemory delta)' -f $memory.keptBytesPerResponse, $memory.bodyBytes, $MemoryCount)
-Write-Host ('Import-Module cost: {0:0} ms (bare pwsh -NoProfile {1:0} ms, with Import-Module {2:0} ms; median of {3}, {4})' -f ($importCost.ImportMs - $importCost.BareMs), $importCost.BareMs, $importCost.ImportMs, $ImportRuns, $importCost.Tool)
+Write-Host ('Import-Module cost: {0:0} ms (bare pwsh -NoProfile {1:0} ms, with Import-Module {2:0} ms; median of {3}, {4}); for reference, Import-Module of an empty manifest module adds {5:0} ms' -f `
+        ($importCost.ImportMs - $importCost.BareMs), $importCost.BareMs, $importCost.ImportMs, $ImportRuns, $importCost.Tool, ($importCost.EmptyMs - $importCost.BareMs))
 $s0 = $streamRuns[0]
 Write-Host ('cold-path figures of the first pipeline run: JIT {0} methods / {1:0} ms during import, {2} methods / {3:0} ms during the run; {4:0} bytes allocated and {5} thread-pool work items per request; GC gen0/1/2 {6}' -f `
         $s0.jitImportMethods, $s0.jitImportMs, $s0.jitRunMethods, $s0.jitRunMs, $s0.allocatedPerRequest, $s0.workItemsPerRequest, $s0.gc)

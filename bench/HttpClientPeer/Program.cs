@@ -5,7 +5,8 @@
 // Usage: HttpClientPeer <url> [--count N] [--concurrency C] [--passes P]
 // The URL list is <url>?n=0 .. <url>?n=N-1 (the same list the PowerShell side sends; the server
 // ignores the query). Prints one JSON line: count, concurrency, first (req/s), best (req/s of the
-// passes after the first), passes (every pass's req/s), bytes (body bytes of the first pass).
+// passes after the first), passes (every pass's req/s), bytes (body bytes of the first pass),
+// allocatedPerRequest (managed bytes allocated per request in the first pass).
 // Exits 1 when any response is not 200 or a request fails: a broken measurement, not a slow one.
 using System.Diagnostics;
 using System.Globalization;
@@ -45,13 +46,18 @@ using var handler = new SocketsHttpHandler
 using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
 
 var rates = new List<double>();
-long firstBytes = 0;
+long firstBytes = 0, firstAllocated = 0;
 try
 {
     for (var pass = 0; pass < passes; pass++)
     {
+        var allocated = GC.GetTotalAllocatedBytes();
         var (seconds, bytes) = await RunPass(client, urls, concurrency);
-        if (pass == 0) firstBytes = bytes;
+        if (pass == 0)
+        {
+            firstBytes = bytes;
+            firstAllocated = GC.GetTotalAllocatedBytes() - allocated;
+        }
         rates.Add(count / seconds);
     }
 }
@@ -62,7 +68,7 @@ catch (Exception e)
 }
 var best = rates.Count > 1 ? rates.Skip(1).Max() : rates[0];
 var json = new StringBuilder();
-json.Append(CultureInfo.InvariantCulture, $"{{\"count\":{count},\"concurrency\":{concurrency},\"first\":{rates[0]:0.0},\"best\":{best:0.0},\"bytes\":{firstBytes},\"passes\":[");
+json.Append(CultureInfo.InvariantCulture, $"{{\"count\":{count},\"concurrency\":{concurrency},\"first\":{rates[0]:0.0},\"best\":{best:0.0},\"bytes\":{firstBytes},\"allocatedPerRequest\":{firstAllocated / count},\"passes\":[");
 json.Append(string.Join(",", rates.Select(r => r.ToString("0.0", CultureInfo.InvariantCulture))));
 json.Append("]}");
 Console.WriteLine(json.ToString());
