@@ -299,7 +299,6 @@ Write-Host ("PowerShell $($PSVersionTable.PSVersion) at $PSHOME ($(if ($smaReady
 
 $JsonBody = '{"id":12,"name":"aiohttp","ok":true,"tags":["a","b"]}'   # 53 bytes
 $nginxServer = $null
-$skips = [ordered]@{}
 try {
     Write-Host 'Tools:'
     $nginxWhy = if ($UseTestServer) { '-UseTestServer was given' } else { Install-DebianPackage nginx { [bool](Find-Program nginx) } }
@@ -311,8 +310,6 @@ try {
     $findPython = { foreach ($p in $pythonCandidates) { & $p -c 'import aiohttp' *> $null; if ($LASTEXITCODE -eq 0) { return $p } }; $null }
     $pythonWhy = Install-DebianPackage python3-aiohttp { [bool](& $findPython) }
     $Python = & $findPython
-    if ($pythonWhy) { $skips['Python aiohttp'] = $pythonWhy }
-    if ($wrkWhy) { $skips['wrk'] = $wrkWhy }
     Write-Note "nginx: $(if ($nginxWhy) { "unavailable - $nginxWhy" } else { Find-Program nginx })"
     Write-Note "wrk: $(if ($wrkWhy) { "unavailable - $wrkWhy" } else { Find-Program wrk })"
     Write-Note "Python aiohttp: $(if ($pythonWhy) { "unavailable - $pythonWhy" } else { "$Python (aiohttp $(& $Python -c 'import aiohttp; print(aiohttp.__version__)'))" })"
