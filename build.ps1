@@ -10,6 +10,7 @@
              the last line is "N passed, N failed, N skipped"; exits non-zero on any failure
       Demo   builds, starts the bundled local test server and runs a short tour of the module
       Bench  runs the benchmarks in bench/, each printing its ratios against the peers it names
+      Package builds, then publishes the module as a .nupkg (Publish-PSResource) to out/packages
     Without pwsh on the machine, run it through the .NET SDK:
       dotnet tool exec PowerShell@7.6.9 --yes -- ./build.ps1 -Task Test
 .EXAMPLE
@@ -17,7 +18,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Help', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Help', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -30,7 +31,7 @@ param(
     [switch] $SkipXunit
 )
 
-#Requires -Version 7.4
+#Requires -Version 7.6
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -69,7 +70,7 @@ function Invoke-ChildPwsh {
     return $LASTEXITCODE
 }
 
-function Invoke-Build {
+function Build-Module {
     Write-Step "Building the module ($Configuration) into $ModuleOut"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Force $ModuleOut
@@ -83,7 +84,19 @@ function Invoke-Build {
     $null = New-Item -ItemType Directory -Force $dependencies
     Get-ChildItem $ModuleOut -File | Where-Object { $_.Extension -in '.dll', '.pdb', '.xml' -and $_.BaseName -notlike 'AioHttp*' } |
         Move-Item -Destination $dependencies -Force
+    # What a user installs carries no build leftovers: no symbols (stack traces would show build
+    # paths) and no deps.json; the license and the third-party notices travel with the module.
+    Get-ChildItem $ModuleOut -Recurse -File | Where-Object { $_.Extension -eq '.pdb' -or $_.Name -like '*.deps.json' } | Remove-Item -Force
+    Copy-Item (Join-Path $Root 'LICENSE'), (Join-Path $Root 'THIRD-PARTY-NOTICES.txt') -Destination $ModuleOut
     Invoke-Help
+}
+
+function Invoke-Package {
+    Build-Module
+    $destination = Join-Path $Out 'packages'
+    Write-Step "Publishing the module as a .nupkg into $destination"
+    $package = & (Join-Path $Root 'tools/Package.ps1') -ModulePath $ModuleOut -Destination $destination
+    Write-Host "Package: $package"
 }
 
 function Invoke-Help {
@@ -171,7 +184,7 @@ function Invoke-PesterTests($Server) {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Build-Module
     $null = New-Item -ItemType Directory -Force $ResultsDir
     $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
     $problems = @()
@@ -202,7 +215,7 @@ function Invoke-Test {
 }
 
 function Invoke-Demo {
-    Invoke-Build
+    Build-Module
     $server = $null
     try {
         $server = Start-TestServer (Build-TestServer)
@@ -214,7 +227,7 @@ function Invoke-Demo {
 }
 
 function Invoke-Bench {
-    Invoke-Build
+    Build-Module
     $benches = @(Get-ChildItem (Join-Path $Root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name)
     if (-not $benches) { throw 'No benchmarks found in bench/ (files named *.Bench.ps1).' }
     $server = $null
@@ -233,10 +246,11 @@ function Invoke-Bench {
 }
 
 switch ($Task) {
-    'Build' { Invoke-Build }
+    'Build' { Build-Module }
     'Help' { Invoke-Help }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
     'Clean' { Remove-Item $Out, (Join-Path $Root '.tools') -Recurse -Force -ErrorAction SilentlyContinue }
 }

@@ -4,7 +4,7 @@
     GUID                 = '3f0b6c8e-5d1a-4c47-9f3e-2a8a9f6b1d42'
     Author               = 'The AioHttp developers'
     CompanyName          = 'AioHttp'
-    Copyright            = '(c) The AioHttp developers. All rights reserved.'
+    Copyright            = '(c) 2026 The AioHttp developers. Licensed under the MIT License (see LICENSE; third-party notices in THIRD-PARTY-NOTICES.txt).'
     Description          = "aiohttp's HTTP client as a compiled PowerShell module: pooled sessions, cookie jars, redirects with history, streaming, and many requests in flight from one pipeline."
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
@@ -30,7 +30,9 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('http', 'aiohttp', 'rest', 'client', 'async')
+            Tags         = @('http', 'aiohttp', 'rest', 'client', 'async', 'websocket', 'PSEdition_Core')
+            LicenseUri   = 'https://opensource.org/license/mit'
+            ReleaseNotes = 'Second round: hardened against hostile servers and bad input (header injection, credentials across redirects, special files, decompression bombs, response framing); MIT licensed, packaged with PSResourceGet.'
         }
     }
 }

@@ -63,7 +63,7 @@ public sealed class AddAioFormFieldCommand : PSCmdlet
                     break;
             }
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ClientException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             WriteError(ClientErrorRecord.From(e, Name));
             return;

@@ -14,7 +14,10 @@ internal static class ClientErrorRecord
     {
         switch (exception)
         {
-            case ClientResponseException { Response: { } response } responseError when responseError is not ContentTypeException:
+            // A status error shows the status and body; errors about the exchange itself (a refused
+            // redirect, too many of them, not JSON) keep their own message, which says what to do.
+            case ClientResponseException { Response: { } response } responseError
+                when responseError is not (ContentTypeException or TooManyRedirectsException or InsecureRedirectException):
                 return ForStatus(responseError, response, target);
             case ClientException clientError:
                 return new ErrorRecord(clientError, clientError.ErrorId, Category(clientError.Kind), target);

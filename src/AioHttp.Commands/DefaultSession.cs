@@ -33,9 +33,26 @@ public sealed class DefaultSession : IModuleAssemblyCleanup
         }
     }
 
-    /// <summary>AioHttp/x.y.z plus the PowerShell version, e.g. "AioHttp/0.1.0 PowerShell/7.6.9".</summary>
-    public static string UserAgent { get; } =
-        $"{ClientSession.DefaultUserAgent} PowerShell/{typeof(PSObject).Assembly.GetName().Version?.ToString(3)}";
+    /// <summary>AioHttp/x.y.z plus the running PowerShell's version, e.g. "AioHttp/0.1.0 PowerShell/7.6.9".</summary>
+    public static string UserAgent { get; } = $"{ClientSession.DefaultUserAgent} PowerShell/{PowerShellVersion()}";
+
+    /// <summary>
+    /// $PSVersionTable.PSVersion: PSVersionInfo.PSVersion of the running engine. The assembly version
+    /// of System.Management.Automation says 7.6.0 on every 7.6.x, so it is only the last resort; the
+    /// module compiles against PowerShellStandard.Library, which lacks PSVersionInfo, hence reflection.
+    /// </summary>
+    internal static string PowerShellVersion()
+    {
+        var engine = typeof(PSObject).Assembly;
+        var version = engine.GetType("System.Management.Automation.PSVersionInfo")
+            ?.GetProperty("PSVersion", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
+            ?.GetValue(null)?.ToString();
+        if (!string.IsNullOrEmpty(version)) return version;
+        // "7.6.9 SHA: …" on release builds.
+        var informational = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(engine)?.InformationalVersion;
+        if (!string.IsNullOrEmpty(informational)) return informational.Split(' ', '+')[0];
+        return engine.GetName().Version?.ToString(3) ?? "0.0.0";
+    }
 
     public static void Close()
     {

@@ -10,6 +10,18 @@ namespace AioHttp.Commands;
 /// module, so nothing finds them by accident) and load into a private AssemblyLoadContext when the
 /// engine first needs one. The pattern of the PowerShell docs' "resolving assembly conflicts" sample.
 /// </summary>
+/// <remarks>
+/// What is isolated and what is not:
+/// - Isolated: the assemblies under Dependencies/. The default context's Resolving event is answered
+///   only for those names, and only when the version asked for is one the shipped file satisfies
+///   (same major version, not newer than the file); any other request falls through to other
+///   resolvers, so we never hand our copy to a module that wants something else.
+/// - Not isolated: the engine (AioHttp.dll) and the cmdlets stay in the default context, because
+///   PowerShell resolves the module's public types (ClientResponse, the exception types used in
+///   catch blocks) there. If another module loaded a DnsClient into the default context first, the
+///   engine's reference still binds to that copy; the version check below cannot prevent that, it only
+///   keeps ours from being handed out where it does not fit.
+/// </remarks>
 public sealed class DependencyLoader : IModuleAssemblyCleanup
 {
     private static readonly string Folder =
@@ -32,8 +44,35 @@ public sealed class DependencyLoader : IModuleAssemblyCleanup
     /// <summary>The private context's assemblies, for tests and diagnostics.</summary>
     public static IEnumerable<Assembly> LoadedDependencies => Context.Assemblies;
 
+    // name -> version of each shipped dependency, read once from the files (not loaded to read them).
+    private static readonly Lazy<Dictionary<string, Version?>> Shipped = new(() =>
+    {
+        var result = new Dictionary<string, Version?>(StringComparer.OrdinalIgnoreCase);
+        if (!Directory.Exists(Folder)) return result;
+        foreach (var file in Directory.EnumerateFiles(Folder, "*.dll"))
+        {
+            try
+            {
+                var shipped = AssemblyName.GetAssemblyName(file);
+                if (shipped.Name is { } n) result[n] = shipped.Version;
+            }
+            catch (BadImageFormatException)
+            {
+            }
+        }
+        return result;
+    });
+
     private static Assembly? Resolve(AssemblyLoadContext defaultContext, AssemblyName name) =>
-        DependencyLoadContext.PathOf(Folder, name) is not null ? Context.LoadFromAssemblyName(name) : null;
+        Satisfies(name) ? Context.LoadFromAssemblyName(name) : null;
+
+    /// <summary>True when the request names a shipped dependency whose file can serve the version asked for.</summary>
+    public static bool Satisfies(AssemblyName requested)
+    {
+        if (requested.Name is not { } n || !Shipped.Value.TryGetValue(n, out var shipped)) return false;
+        if (requested.Version is not { } wanted || shipped is null) return true;
+        return wanted.Major == shipped.Major && wanted <= shipped;
+    }
 
     private sealed class DependencyLoadContext : AssemblyLoadContext
     {

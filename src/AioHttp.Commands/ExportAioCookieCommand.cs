@@ -39,7 +39,7 @@ public sealed class ExportAioCookieCommand : PSCmdlet
         if (!ShouldProcess(path, "Export cookies")) return;
         try
         {
-            jar.Save(path);
+            jar.Save(path, skipped => WriteWarning($"{path}: {skipped}"));
             WriteVerbose($"Exported {jar.Count} cookie(s) to {path}.");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

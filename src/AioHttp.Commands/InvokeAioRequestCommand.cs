@@ -104,6 +104,12 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public int? MaximumRedirection { get; set; }
 
     [Parameter]
+    public SwitchParameter PreserveAuthorizationOnRedirect { get; set; }
+
+    [Parameter]
+    public SwitchParameter AllowInsecureRedirect { get; set; }
+
+    [Parameter]
     [ValidateRange(0.0, 2147483.0)]
     public double? Timeout { get; set; }
 
@@ -200,6 +206,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         {
             session = Session ?? DefaultSession.Instance;
             if (session.Closed) throw new SessionClosedException();
+            LeakWarning.WriteIfAny(this, session);
             request = BuildRequest(session);
             if (_outPath is not null && !Directory.Exists(_outPath))
             {
@@ -269,6 +276,17 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request)
     {
+        if (_outPath is null && Stream)
+        {
+            // A -Stream response, once written, is the caller's: stopping this pipeline afterwards
+            // (Select-Object -First, an error downstream) must not cancel its later reads, so its
+            // request takes a token that _stop cancels only while the request is in flight.
+            var own = new CancellationTokenSource();
+            var link = _stop.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), own);
+            var streamed = Task.Run(() => session.RequestAsync(request, own.Token));
+            _ = streamed.ContinueWith(_ => link.Dispose(), TaskScheduler.Default);
+            return streamed;
+        }
         if (_outPath is null) return Task.Run(() => session.RequestAsync(request, _stop.Token));
         var progress = new DownloadProgress();
         var path = _outPath;
@@ -280,19 +298,36 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private void Flush()
     {
         _progressBar?.Update(); // closes the bars of downloads that have ended
-        foreach (var (target, task) in _inFlight.TakeFinished(ordered: !AsCompleted))
+        var finished = _inFlight.TakeFinished(ordered: !AsCompleted);
+        var taken = 0;
+        try
         {
-            if (task.IsCompletedSuccessfully)
+            foreach (var (target, task) in finished)
             {
-                WriteCookieNotes(task.Result);
-                if (task.Result.SavedTo is { } saved) WriteVerbose($"Saved {target} to {saved}.");
-                if (_outPath is null || PassThru) WriteObject(task.Result);
-                continue;
+                taken++;
+                if (task.IsCompletedSuccessfully)
+                {
+                    WriteCookieNotes(task.Result);
+                    if (task.Result.SavedTo is { } saved) WriteVerbose($"Saved {target} to {saved}.");
+                    if (_outPath is null || PassThru) WriteObject(task.Result);
+                    continue;
+                }
+                var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();
+                if (error is ClientResponseException { Response: { } failed }) WriteCookieNotes(failed);
+                if (error is OperationCanceledException && _stop.IsCancellationRequested) throw new PipelineStoppedException();
+                WriteError(ClientErrorRecord.From(error, target));
             }
-            var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();
-            if (error is ClientResponseException { Response: { } failed }) WriteCookieNotes(failed);
-            if (error is OperationCanceledException && _stop.IsCancellationRequested) throw new PipelineStoppedException();
-            WriteError(ClientErrorRecord.From(error, target));
+        }
+        catch
+        {
+            // The pipeline stopped while writing (Select-Object -First, Ctrl+C): the finished responses
+            // not written yet belong to nobody, so free their connections now (-Stream ones would
+            // otherwise hold them until a garbage collection).
+            foreach (var (_, task) in finished.Skip(taken))
+            {
+                if (task.IsCompletedSuccessfully) task.Result.Close();
+            }
+            throw;
         }
     }
 
@@ -313,8 +348,12 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             Auth = RequestOptionsBinder.Auth(Credential),
             AllowRedirects = !NoRedirect,
             MaxRedirects = MaximumRedirection,
+            PreserveAuthorizationOnRedirect = SwitchGiven(nameof(PreserveAuthorizationOnRedirect), PreserveAuthorizationOnRedirect),
+            AllowInsecureRedirect = SwitchGiven(nameof(AllowInsecureRedirect), AllowInsecureRedirect),
             Timeout = RequestOptionsBinder.Seconds(Timeout),
+            // -ConnectTimeout bounds both the wait for a pool slot and each connection attempt (aiohttp's connect and sock_connect).
             ConnectTimeout = RequestOptionsBinder.Seconds(ConnectTimeout),
+            SocketConnectTimeout = RequestOptionsBinder.Seconds(ConnectTimeout),
             ReadTimeout = RequestOptionsBinder.Seconds(ReadTimeout),
             Stream = Stream,
             Compress = Compress switch
@@ -325,9 +364,9 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             },
             Chunked = Chunked,
             ExpectContinue = Expect100,
-            RaiseForStatus = SkipHttpErrorCheck ? false : null,
+            RaiseForStatus = SwitchGiven(nameof(SkipHttpErrorCheck), SkipHttpErrorCheck) is { } skipCheck ? !skipCheck : null,
             HttpVersion = HttpVersion switch { "2" => System.Net.HttpVersion.Version20, "1.1" => System.Net.HttpVersion.Version11, _ => null },
-            SkipCertificateCheck = SkipCertificateCheck.IsPresent ? true : null,
+            SkipCertificateCheck = SwitchGiven(nameof(SkipCertificateCheck), SkipCertificateCheck),
             Fingerprint = Fingerprint,
             Proxy = Proxy,
             ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
@@ -370,6 +409,13 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         }
         return request;
     }
+
+    /// <summary>
+    /// A switch that overrides a session setting: true or false when given (so -SkipCertificateCheck:$false
+    /// really turns the session's setting off for this request), null when not given (the session decides).
+    /// </summary>
+    private bool? SwitchGiven(string name, SwitchParameter value) =>
+        MyInvocation.BoundParameters.ContainsKey(name) ? value.IsPresent : null;
 
     /// <summary>Tab completion for -Method: the standard methods (any token is accepted).</summary>
     public sealed class HttpMethodCompleter : IArgumentCompleter

@@ -4,7 +4,8 @@ using System.Reflection;
 namespace AioHttp.Commands;
 
 /// <summary>
-/// On import: registers the loader of the module's third-party assemblies (DependencyLoader), and makes ClientResponse.Json() shape JSON exactly as ConvertFrom-Json does (PSCustomObject,
+/// On import: registers the loader of the module's third-party assemblies (DependencyLoader), lets Ctrl+C
+/// interrupt the engine's synchronous reads (PromptStop), and makes ClientResponse.Json() shape JSON exactly as ConvertFrom-Json does (PSCustomObject,
 /// object[] arrays, numbers as Int64/Double/BigInteger, ISO dates as DateTime), by calling the same
 /// code ConvertFrom-Json calls.
 /// </summary>
@@ -13,6 +14,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer
     public void OnImport()
     {
         DependencyLoader.Register();
+        PromptStop.Install();
         var convert = FindConvertFromJson();
         if (convert is null) return; // keeps the engine's JsonElement shaping
         ClientResponse.JsonParser = text =>

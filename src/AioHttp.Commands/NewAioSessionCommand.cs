@@ -56,6 +56,12 @@ public sealed class NewAioSessionCommand : PSCmdlet
     public int MaximumRedirection { get; set; } = 10;
 
     [Parameter]
+    public SwitchParameter PreserveAuthorizationOnRedirect { get; set; }
+
+    [Parameter]
+    public SwitchParameter AllowInsecureRedirect { get; set; }
+
+    [Parameter]
     public SwitchParameter SkipHttpErrorCheck { get; set; }
 
     [Parameter]
@@ -128,10 +134,17 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 Limit = Limit,
                 LimitPerHost = LimitPerHost,
                 Timeout = TimeSpan.FromSeconds(Timeout),
+                // Given, -ConnectTimeout bounds the pool wait and each connection attempt; absent, an attempt
+                // gets aiohttp's sock_connect default (30 s) and the pool wait only the total timeout.
                 ConnectTimeout = ConnectTimeout > 0 ? TimeSpan.FromSeconds(ConnectTimeout) : null,
+                SocketConnectTimeout = !MyInvocation.BoundParameters.ContainsKey(nameof(ConnectTimeout))
+                    ? ClientSessionOptions.DefaultSocketConnectTimeout
+                    : ConnectTimeout > 0 ? TimeSpan.FromSeconds(ConnectTimeout) : null,
                 ReadTimeout = ReadTimeout > 0 ? TimeSpan.FromSeconds(ReadTimeout) : null,
                 Auth = RequestOptionsBinder.Auth(Credential),
                 MaxRedirects = MaximumRedirection,
+                PreserveAuthorizationOnRedirect = PreserveAuthorizationOnRedirect,
+                AllowInsecureRedirect = AllowInsecureRedirect,
                 RaiseForStatus = !SkipHttpErrorCheck,
                 SkipCertificateCheck = SkipCertificateCheck,
                 CaFile = ProviderPath(CaFile),

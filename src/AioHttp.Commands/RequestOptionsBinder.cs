@@ -30,7 +30,7 @@ internal static class RequestOptionsBinder
         return result;
     }
 
-    /// <summary>A cookie dictionary: name = value.</summary>
+    /// <summary>A cookie dictionary: name = value, checked (InvalidHeader) before anything is sent.</summary>
     public static List<KeyValuePair<string, string>> Cookies(IDictionary? cookies)
     {
         var result = new List<KeyValuePair<string, string>>();
@@ -38,11 +38,8 @@ internal static class RequestOptionsBinder
         foreach (DictionaryEntry entry in cookies)
         {
             var name = Text(entry.Key, "-Cookies") ?? "";
-            if (name.Length == 0 || name.IndexOfAny(new[] { '=', ';', ' ', '\r', '\n', '\t', ',' }) >= 0)
-                throw new ArgumentException($"-Cookies has an invalid cookie name '{name}': a name cannot be empty or contain '=', ';', ',' or white space.");
             var value = Text(Unwrap(entry.Value), "-Cookies") ?? "";
-            if (value.IndexOfAny(new[] { ';', '\r', '\n' }) >= 0)
-                throw new ArgumentException($"-Cookies: the value of cookie '{name}' contains ';' or a line break, which would corrupt the Cookie header. Encode the value first.");
+            InvalidHeaderException.ThrowIfInvalidCookie(name, value, "-Cookies");
             result.Add(new(name, value));
         }
         return result;

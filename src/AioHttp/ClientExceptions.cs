@@ -68,6 +68,25 @@ public sealed class TooManyRedirectsException : ClientResponseException
     public override string ErrorId => "TooManyRedirects";
 }
 
+/// <summary>
+/// A redirect from https to plain http, refused unless the caller allows it (-AllowInsecureRedirect):
+/// following it would send the rest of the exchange where anyone on the path can read and change it
+/// (the rule Invoke-WebRequest has had since PowerShell 7.4). Carries the redirect response.
+/// </summary>
+public sealed class InsecureRedirectException : ClientResponseException
+{
+    public InsecureRedirectException(string message, ClientResponse response, string location)
+        : base(message, response.Status, response.RequestInfo, response.Headers, response.History, response)
+    {
+        Location = location;
+    }
+
+    public override string ErrorId => "InsecureRedirect";
+    public override ClientErrorKind Kind => ClientErrorKind.Security;
+    /// <summary>The http:// URL the server redirected to.</summary>
+    public string Location { get; }
+}
+
 /// <summary>aiohttp's WSServerHandshakeError: the websocket upgrade was refused.</summary>
 public sealed class WSServerHandshakeException : ClientResponseException
 {
@@ -313,19 +332,61 @@ public sealed class InvalidHeaderException : ClientException
     /// <summary>Throws when the header could split the request or is not a valid field name (RFC 9110 5.1, 5.5).</summary>
     public static void ThrowIfInvalid(string name, string value)
     {
+        ThrowIfInvalidName(name);
+        ThrowIfInvalidValue(name, value);
+    }
+
+    /// <summary>A field name is a token (RFC 9110 5.1): no space, no separator, no control or non-ASCII character.</summary>
+    public static void ThrowIfInvalidName(string name)
+    {
         if (name.Length == 0)
             throw new InvalidHeaderException(name, "A header name cannot be empty.");
         foreach (var c in name)
         {
-            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c))
+            if (!IsTokenChar(c))
                 throw new InvalidHeaderException(name, $"The header name '{Printable(name)}' contains '{Printable(c.ToString())}', which a header name cannot contain. Use letters, digits and -.");
         }
-        foreach (var c in value)
-        {
-            if (c is '\r' or '\n' or '\0')
-                throw new InvalidHeaderException(name, $"The value of header '{name}' contains a CR, LF or NUL character ('{Printable(value)}'), which could split the request. Remove the line break.");
-        }
     }
+
+    /// <summary>
+    /// CR and LF would end the field and start another (request splitting, RFC 9112 2.2); NUL is never
+    /// allowed in a field value (RFC 9110 5.5). Everything else goes out, non-ASCII as UTF-8 (aiohttp's rule).
+    /// </summary>
+    public static void ThrowIfInvalidValue(string name, string value)
+    {
+        if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+            throw new InvalidHeaderException(name, $"The value of header '{name}' contains a CR, LF or NUL character ('{Printable(value)}'), which could split the request. Remove the line break.");
+    }
+
+    /// <summary>
+    /// A cookie the caller gives (a request's or a session's): the name is a token (RFC 6265 4.1.1) and
+    /// the value holds no ';' (it would add a cookie of the caller's choosing), no control character.
+    /// <paramref name="what"/> names where it came from ("-Cookies").
+    /// </summary>
+    public static void ThrowIfInvalidCookie(string name, string value, string what = "Cookies")
+    {
+        if (name.Length == 0 || name.Any(c => !IsTokenChar(c)))
+            throw new InvalidHeaderException("Cookie",
+                $"{what} has an invalid cookie name '{Printable(name)}': a name cannot be empty or contain '=', ';', ',', white space or control characters.");
+        if (value.Any(c => c == ';' || c < ' ' && c != '\t' || c == '\x7F'))
+            throw new InvalidHeaderException("Cookie",
+                $"{what}: the value of cookie '{name}' contains ';', a line break or a control character ('{Printable(value)}'), which would corrupt the Cookie header. Encode the value first (e.g. [uri]::EscapeDataString).");
+    }
+
+    /// <summary>
+    /// The last check before a request goes out, whatever built it: no header of the message (content
+    /// headers included) may carry CR, LF or NUL, so nothing can ever split the request on the wire.
+    /// </summary>
+    public static void ThrowIfInvalid(System.Net.Http.HttpRequestMessage message)
+    {
+        foreach (var (name, values) in message.Headers.NonValidated)
+            foreach (var value in values) ThrowIfInvalid(name, value);
+        if (message.Content is null) return;
+        foreach (var (name, values) in message.Content.Headers.NonValidated)
+            foreach (var value in values) ThrowIfInvalid(name, value);
+    }
+
+    private static bool IsTokenChar(char c) => c > ' ' && c < 0x7F && !"\"(),/:;<=>?@[\\]{}".Contains(c);
 
     private static string Printable(string s) => s.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\0", "\\0");
 }

@@ -14,7 +14,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
 {
     private readonly HttpResponseMessage _message;
     private readonly RequestTimer _timer;
-    private readonly Action _release;
+    private readonly ConnectionLease _lease;
+    private readonly LeakGuard _guard;
     private readonly long _startedAt;
     private byte[]? _body;
     private int _released;
@@ -23,11 +24,12 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     private TimeSpan _elapsed;
 
     internal ClientResponse(HttpResponseMessage message, RequestInfo requestInfo, IReadOnlyList<ClientResponse> history,
-        RequestTimer timer, Action release, long startedAt, IReadOnlyDictionary<string, Cookie> cookies)
+        RequestTimer timer, ConnectionLease lease, long startedAt, IReadOnlyDictionary<string, Cookie> cookies)
     {
         _message = message;
         _timer = timer;
-        _release = release;
+        _lease = lease;
+        _guard = new LeakGuard(lease, message);
         _startedAt = startedAt;
         RequestInfo = requestInfo;
         History = history;
@@ -104,7 +106,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     public string? SavedTo { get; internal set; }
 
     /// <summary>The whole body as bytes (aiohttp's read()); reads the rest from the network when streamed.</summary>
-    public byte[] Read() => ReadAsync().GetAwaiter().GetResult();
+    public byte[] Read() => SyncWait.Run(ReadAsync);
 
     public async Task<byte[]> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -120,7 +122,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The body decoded as text (aiohttp's text()): the given encoding, else the charset, else UTF-8 for JSON, else detected.</summary>
-    public string Text(string? encoding = null) => TextAsync(encoding).GetAwaiter().GetResult();
+    public string Text(string? encoding = null) => SyncWait.Run(token => TextAsync(encoding, token));
 
     public async Task<string> TextAsync(string? encoding = null, CancellationToken cancellationToken = default)
     {
@@ -211,8 +213,40 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     private void Release()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
-        _release();
+        _guard.Disarm();
+        _lease.Dispose();
         if (_ownsTimer) _timer.Dispose();
+    }
+
+    /// <summary>
+    /// Gives the connection slot back when a response is dropped without being read to the end or
+    /// closed (a -Stream response the caller forgot): aiohttp's ClientResponse.__del__ releases its
+    /// connection the same way. Only the response references it, so it becomes unreachable exactly
+    /// when the response does; its finalizer then closes the connection (an unread body cannot be
+    /// reused) and reclaims the slot, which the session counts in LeakedResponses. Disarmed as soon
+    /// as the slot is released normally, so most responses never reach the finalizer queue.
+    /// </summary>
+    private sealed class LeakGuard
+    {
+        private readonly ConnectionLease _lease;
+        private readonly HttpResponseMessage _message;
+
+        public LeakGuard(ConnectionLease lease, HttpResponseMessage message)
+        {
+            _lease = lease;
+            _message = message;
+        }
+
+        public void Disarm() => GC.SuppressFinalize(this);
+
+        ~LeakGuard()
+        {
+            // The message's connection may have been finalized first (same collection, no order);
+            // disposing is idempotent there. A finalizer must never throw.
+            try { _message.Dispose(); }
+            catch (Exception) { }
+            _lease.Reclaim();
+        }
     }
 
     /// <summary>The final response of a redirect chain ends the request's timeouts when it is released.</summary>

@@ -43,6 +43,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         if (options.MaxRedirects < 0) throw new ArgumentOutOfRangeException(nameof(options), options.MaxRedirects, "MaxRedirects cannot be negative.");
         CheckTimeout(options.Timeout, "Timeout");
         CheckTimeout(options.ConnectTimeout, "ConnectTimeout");
+        CheckTimeout(options.SocketConnectTimeout, "SocketConnectTimeout");
         CheckTimeout(options.ReadTimeout, "ReadTimeout");
         CheckMaximumResponseSize(options.MaximumResponseSize);
         if (options.BaseUrl is { } baseUrl)
@@ -56,6 +57,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             _baseUrl = parsed;
         }
         foreach (var (name, value) in options.Headers) InvalidHeaderException.ThrowIfInvalid(name, value);
+        InvalidHeaderException.ThrowIfInvalidValue("User-Agent", options.UserAgent ?? "");
         Options = options;
         _headers = options.Headers.ToList();
         CookieJar = options.CookieJar ?? new CookieJar();
@@ -102,6 +104,11 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     public int InUse => _connector.Limiter.InUse;
     /// <summary>Requests waiting for a slot under Limit.</summary>
     public int Waiting => _connector.Limiter.Waiting;
+    /// <summary>
+    /// Responses that were garbage-collected while still holding a connection (opened with Stream and
+    /// never read to the end or closed); their slots were given back then (aiohttp warns "Unclosed response").
+    /// </summary>
+    public int LeakedResponses => _connector.Limiter.Reclaimed;
     /// <summary>Open connections not in use.</summary>
     public int Idle => Math.Max(0, OpenConnections - InUse);
     /// <summary>TCP connections made since the session started (a reused connection does not count).</summary>
@@ -150,8 +157,13 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         var method = NormalizeMethod(request.Method);
         var url = BuildUrl(request);
         var headers = MergeHeaders(request);
+        foreach (var (name, value) in request.Cookies) InvalidHeaderException.ThrowIfInvalidCookie(name, value);
         var jar = request.CookieJar ?? CookieJar;
-        var auth = request.Auth ?? Options.Auth;
+        // Credentials in the URL's user info are the caller's too: they follow the redirect rules below.
+        var auth = request.Auth ?? Options.Auth ?? (url.User is { } user ? new BasicAuth(user, url.Password ?? "") : null);
+        var requestCookies = request.Cookies;
+        var redirects = new RedirectPolicy(request.PreserveAuthorizationOnRedirect ?? Options.PreserveAuthorizationOnRedirect,
+            request.AllowInsecureRedirect ?? Options.AllowInsecureRedirect);
         var body = PrepareBody(request, headers);
         var maxRedirects = request.MaxRedirects ?? Options.MaxRedirects;
         CheckMaximumResponseSize(request.MaximumResponseSize);
@@ -166,7 +178,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             while (true)
             {
-                var response = await SendOnceAsync(connector, method, url, headers, auth, body, request, jar, history.ToArray(), timer, startedAt).ConfigureAwait(false);
+                var response = await SendOnceAsync(connector, method, url, headers, auth, body, request, jar, requestCookies, history.ToArray(), timer, startedAt).ConfigureAwait(false);
                 response.Content.LimitSize(maximumSize, $"{response.Method} {response.Url}");
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
@@ -176,7 +188,18 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                     {
                         await ReadBodyAsync(response).ConfigureAwait(false);
                     }
-                    if ((request.RaiseForStatus ?? Options.RaiseForStatus) && response.Status >= 400) throw response.CreateStatusError();
+                    if ((request.RaiseForStatus ?? Options.RaiseForStatus) && response.Status >= 400)
+                    {
+                        // The error carries the response and outlives the request ($Error keeps it), so a
+                        // streamed one would hold its connection slot for good: read its body now (it stays
+                        // readable through the error), as aiohttp's raise_for_status() releases the connection.
+                        if (request.Stream)
+                        {
+                            try { await response.ReadAsync().ConfigureAwait(false); }
+                            catch (ClientException) { response.Close(); } // the status is still the error to report
+                        }
+                        throw response.CreateStatusError();
+                    }
                     return response;
                 }
 
@@ -190,14 +213,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                         $"Exceeded {maxRedirects} redirects (last: {response.Status} to '{location}'). Raise -MaximumRedirection, or use -NoRedirect to see the redirect.",
                         response);
                 }
-                var next = Url.Parse(location);
-                next = next.IsAbsolute ? next : url.Join(next);
-                if (next.Scheme is not ("http" or "https"))
-                {
-                    throw new NonHttpUrlException(location,
-                        $"The server redirected to '{location}', which is not an http(s) URL; AioHttp only follows http and https redirects. Use -NoRedirect to see the response.");
-                }
-                next = next.WithoutFragment();
+                var next = RedirectPolicy.Resolve(url, location);
+                var dropCredentials = redirects.Follow(url, next, response, location);
                 if (response.Status == 303 && method != "HEAD" || response.Status is 301 or 302 && method == "POST")
                 {
                     method = "GET";
@@ -209,11 +226,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                         $"The server answered {response.Status} asking to resend the body to '{next}', but the body ({body.Description}) can only be sent once. " +
                         "Send a body that can be read again (a string, bytes, a file), or use -NoRedirect.");
                 }
-                if (!SameOrigin(url, next))
+                if (dropCredentials)
                 {
-                    // Credentials stay with the origin they were given for (aiohttp drops auth across origins).
+                    // The caller's credentials stay with the origin they were given for (see RedirectPolicy).
                     auth = null;
-                    headers.RemoveAll(h => string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase));
+                    requestCookies = Array.Empty<KeyValuePair<string, string>>();
+                    RedirectPolicy.RemoveCredentialHeaders(headers);
                 }
                 url = next;
             }
@@ -223,7 +241,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             timer.Dispose();
             throw MapException(ex, timer, url, connector);
         }
-        catch (ClientResponseException e) when (e.Response is not null && e is not TooManyRedirectsException)
+        catch (ClientResponseException e) when (e.Response is not null && e is not (TooManyRedirectsException or InsecureRedirectException))
         {
             throw; // the response (and its timer) lives on in the error, body readable
         }
@@ -235,14 +253,18 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// The session's connector, or (for a request with its own proxy or TLS settings) one kept for
-    /// those settings: SocketsHttpHandler fixes proxy and TLS per handler, so each combination gets
-    /// its own pool. They share the session's Limit and are closed with it.
+    /// The session's connector, or (for a request with its own proxy, TLS or connect-timeout settings)
+    /// one kept for those settings: SocketsHttpHandler fixes proxy, TLS and its connect timeout per
+    /// handler, so each combination gets its own pool. They share the session's Limit and are closed with it.
     /// </summary>
     private Connector ConnectorFor(RequestOptions request)
     {
-        var ownTls = request.SkipCertificateCheck is not null || request.Fingerprint is not null;
-        if (request.Proxy is null && request.ProxyAuth is null && !ownTls) return _connector;
+        // A request setting equal to the session's (say -SkipCertificateCheck:$false on a session without it) needs no pool of its own.
+        var ownTls = request.SkipCertificateCheck is { } requestSkip && requestSkip != Options.SkipCertificateCheck ||
+                     request.Fingerprint is not null;
+        var attemptLimit = Connector.AttemptLimit(request.ConnectTimeout ?? Options.ConnectTimeout, request.SocketConnectTimeout ?? Options.SocketConnectTimeout);
+        var ownConnectTimeout = attemptLimit != _connector.AttemptTimeout;
+        if (request.Proxy is null && request.ProxyAuth is null && !ownTls && !ownConnectTimeout) return _connector;
         ProxySelector? proxy = _proxy;
         if (request.Proxy is not null || request.ProxyAuth is not null)
         {
@@ -256,13 +278,15 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                 throw new ArgumentException("ProxyCredential was given for a request, but neither the request nor its session has a proxy: give -Proxy too.");
         }
         var options = Options;
-        if (ownTls)
+        if (ownTls || ownConnectTimeout)
         {
             options = Options.Clone();
             if (request.SkipCertificateCheck is { } skip) options.SkipCertificateCheck = skip;
             if (request.Fingerprint is { } fingerprint) options.Fingerprint = TlsSettings.ParseFingerprint(fingerprint);
+            options.ConnectTimeout = null; // the pool wait is the request's business; the handler only bounds the attempt
+            options.SocketConnectTimeout = attemptLimit;
         }
-        var key = $"{proxy?.Key}|{options.SkipCertificateCheck}|{options.Fingerprint}";
+        var key = $"{proxy?.Key}|{options.SkipCertificateCheck}|{options.Fingerprint}|{attemptLimit?.Ticks}";
         lock (_proxyConnectors)
         {
             if (Closed) throw new SessionClosedException();
@@ -273,10 +297,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     }
 
     private async Task<ClientResponse> SendOnceAsync(Connector connector, string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
-        Payload? body, RequestOptions request, AbstractCookieJar jar, IReadOnlyList<ClientResponse> history,
-        RequestTimer timer, long startedAt)
+        Payload? body, RequestOptions request, AbstractCookieJar jar, IList<KeyValuePair<string, string>> requestCookies,
+        IReadOnlyList<ClientResponse> history, RequestTimer timer, long startedAt)
     {
-        var requestCookies = request.Cookies;
         var httpVersion = request.HttpVersion ?? Options.HttpVersion;
         var uri = url.ToUri();
         var message = new HttpRequestMessage(new HttpMethod(method), uri)
@@ -340,18 +363,19 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         }
         var requestInfo = new RequestInfo(url, method, sent);
 
-        // The connect clock covers the wait for a pool slot (as in aiohttp).
-        Action release;
+        // The connect clock covers the wait for a pool slot (as in aiohttp), afresh for each hop.
+        timer.RestartConnect();
+        ConnectionLease lease;
         using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
         {
             if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
             try
             {
-                release = await _connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
+                lease = await _connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!timer.TotalToken.IsCancellationRequested && !timer.CallerToken.IsCancellationRequested && timer.Connect is { } limit)
+            catch (OperationCanceledException oce)
             {
-                throw new ConnectionTimeoutException(limit, $"{url.HostPort} (waiting for a free connection: {_connector.Limiter.InUse} in use, Limit {_connector.Limiter.Limit})");
+                throw SlotWaitFailed(oce, timer, url, _connector.Limiter);
             }
         }
 
@@ -359,11 +383,13 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         timer.StartRead();
         try
         {
-            httpResponse = await connector.SendAsync(message, timer.Token).ConfigureAwait(false);
+            // Every read or write of this request's head on its connection restarts the read-gap clock.
+            using (HeadWait.Begin(timer))
+                httpResponse = await connector.SendAsync(message, timer.Token).ConfigureAwait(false);
         }
         catch
         {
-            release();
+            lease.Dispose();
             message.Dispose();
             throw;
         }
@@ -372,14 +398,46 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             timer.StopRead();
         }
 
-        var setCookies = httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? values.ToArray() : Array.Empty<string>();
-        var cookies = ParseResponseCookies(setCookies, uri);
-        List<string>? rejected = null;
-        if (setCookies.Length > 0) jar.UpdateCookies(setCookies, uri, reason => (rejected ??= new List<string>()).Add(reason));
-        return new ClientResponse(httpResponse, requestInfo, history, timer, release, startedAt, cookies)
+        try
         {
-            RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
-        };
+            // Latin-1 as received, to the text the jar keeps (UTF-8 decoded, other bytes kept): sent back byte for byte.
+            var setCookies = httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values)
+                ? values.Select(HeaderValueEncoding.FromLatin1).ToArray()
+                : Array.Empty<string>();
+            var cookies = ParseResponseCookies(setCookies, uri);
+            List<string>? rejected = null;
+            if (setCookies.Length > 0) jar.UpdateCookies(setCookies, uri, reason => (rejected ??= new List<string>()).Add(reason));
+            return new ClientResponse(httpResponse, requestInfo, history, timer, lease, startedAt, cookies)
+            {
+                RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
+            };
+        }
+        catch
+        {
+            // No response owns the connection and its slot yet (a cookie jar that threw, say): free them here.
+            httpResponse.Dispose();
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The error for a request that gave up waiting for a slot under Limit: whichever clock stopped it
+    /// (connect timeout, total timeout, or the caller), the message gives the figures and the usual
+    /// cause, responses opened with -Stream and never closed.
+    /// </summary>
+    internal static Exception SlotWaitFailed(OperationCanceledException oce, RequestTimer timer, Url url, ConnectionLimiter limiter)
+    {
+        var waiting = limiter.DescribeWait();
+        if (timer.CallerToken.IsCancellationRequested)
+            return new OperationCanceledException($"The request to {url.HostPort} was cancelled while {waiting}.", oce, timer.CallerToken);
+        if (timer.TotalToken.IsCancellationRequested && timer.Total is { } total)
+        {
+            return new ServerTimeoutException(TimeoutKind.Total, total,
+                $"Total timeout of {total.TotalSeconds:0.###} s exceeded while {waiting}. Raise -Timeout, or 0 for none.", oce);
+        }
+        if (timer.Connect is { } limit) return new ConnectionTimeoutException(limit, $"{url.HostPort} ({waiting})", oce);
+        return timer.Translate(oce);
     }
 
     /// <summary>
@@ -501,8 +559,6 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
 
-    private static bool SameOrigin(Url a, Url b) => a.Scheme == b.Scheme && a.Host == b.Host && a.Port == b.Port;
-
     private static void EnsureHttp(Url url, string original)
     {
         if (url.Scheme is not ("http" or "https"))
@@ -524,6 +580,10 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     /// <summary>Turns .NET's failures into aiohttp's errors, naming what failed and what to try.</summary>
     internal Exception MapException(Exception ex, RequestTimer timer, Url url, Connector connector)
     {
+        // SocketsHttpHandler's ConnectTimeout (one connection attempt: TCP, proxy CONNECT, TLS) ends as a
+        // cancellation wrapping a TimeoutException; our own tokens (caller, total, read gap) did not fire.
+        if (ex is OperationCanceledException { InnerException: TimeoutException } && !timer.Fired && connector.AttemptTimeout is { } attempt)
+            return new ConnectionTimeoutException(attempt, $"{url.HostPort} (the TCP connect, a proxy's CONNECT and the TLS handshake must all finish within it)", ex);
         if (ex is OperationCanceledException oce) return timer.Translate(oce);
         for (var inner = ex; inner is not null; inner = inner.InnerException)
         {
@@ -570,7 +630,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     private static ClientException MapTlsError(HttpRequestException ex, string host, int port, TlsSettings tls)
     {
-        if (tls.TakeFailure(host) is { } failure)
+        // The certificate check throws its reason, so it travels with this handshake's own failure.
+        if (TlsSettings.RefusalIn(ex) is { } failure)
         {
             if (failure.FingerprintMismatch)
                 return new ServerFingerprintMismatchException(tls.Fingerprint!, failure.Got!, host, port);

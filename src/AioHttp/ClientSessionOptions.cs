@@ -27,8 +27,18 @@ public sealed class ClientSessionOptions
     /// <summary>The whole request, redirects and body included; null or zero = none.</summary>
     public TimeSpan? Timeout { get; set; } = TimeSpan.FromSeconds(300);
 
-    /// <summary>Waiting for a pool slot plus making the connection; null = none.</summary>
+    /// <summary>Waiting for a pool slot plus making the connection (aiohttp's connect); null = none.</summary>
     public TimeSpan? ConnectTimeout { get; set; }
+
+    /// <summary>
+    /// Making one new connection: the TCP connect, a proxy's CONNECT and the TLS handshake (aiohttp's
+    /// sock_connect, 30 s by default, so a server that accepts and never answers cannot hold a request
+    /// until the total timeout); null = none.
+    /// </summary>
+    public TimeSpan? SocketConnectTimeout { get; set; } = DefaultSocketConnectTimeout;
+
+    /// <summary>aiohttp's default sock_connect: 30 s.</summary>
+    public static readonly TimeSpan DefaultSocketConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The longest gap between two reads (headers included); null = none.</summary>
     public TimeSpan? ReadTimeout { get; set; }
@@ -36,6 +46,12 @@ public sealed class ClientSessionOptions
     public BasicAuth? Auth { get; set; }
 
     public int MaxRedirects { get; set; } = 10;
+
+    /// <summary>Keep the caller's credentials (auth, Authorization/Cookie/Proxy-Authorization headers, request cookies) on redirects to other origins; never on https to http.</summary>
+    public bool PreserveAuthorizationOnRedirect { get; set; }
+
+    /// <summary>Follow redirects from https to http (refused with <see cref="InsecureRedirectException"/> otherwise).</summary>
+    public bool AllowInsecureRedirect { get; set; }
 
     /// <summary>Raise <see cref="ClientResponseException"/> for status >= 400 (aiohttp's raise_for_status).</summary>
     public bool RaiseForStatus { get; set; }

@@ -25,11 +25,16 @@ public static class ContentDisposition
         return sb.ToString();
     }
 
-    /// <summary>A quoted-string (RFC 9110 §5.6.4): '"' and '\' escaped with '\'.</summary>
+    /// <summary>
+    /// A quoted-string (RFC 9110 §5.6.4): '"' and '\' escaped with '\'. CR, LF and NUL cannot be
+    /// escaped there (a line break would end the part header and start one of the caller's choosing):
+    /// <see cref="InvalidHeaderException"/>, as for any header.
+    /// </summary>
     public static string Quote(string value, string what = "value")
     {
         if (value.Any(c => c is '\r' or '\n' or '\0'))
-            throw new ArgumentException($"The multipart {what} '{value.Replace("\r", "\\r").Replace("\n", "\\n")}' contains a line break or NUL, which cannot be sent in a part header.");
+            throw new InvalidHeaderException("Content-Disposition",
+                $"The multipart {what} '{value.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\0", "\\0")}' contains a line break or NUL, which cannot be sent in a part header. Remove it.");
         return "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
     }
 

@@ -6,7 +6,8 @@ namespace AioHttp;
 /// <summary>
 /// The response body as it arrives: aiohttp's StreamReader (resp.content). Reads go to the network
 /// through one buffer; the read timeout applies to each read and the total timeout to all of them.
-/// The synchronous methods are for PowerShell users (who wait at the prompt); C# callers use the Async ones.
+/// The synchronous methods are for PowerShell users (who wait at the prompt, and can interrupt the wait:
+/// see <see cref="SyncWait"/>); C# callers use the Async ones.
 /// </summary>
 public sealed class ContentReader
 {
@@ -36,7 +37,7 @@ public sealed class ContentReader
     private long? _maximumSize;
     private string? _request;
     private bool _toMemory;
-    private Exception? _failure;
+    private string? _broken; // why the rest of the body cannot be read, once a read failed mid-body
 
     /// <param name="expectedLength">The decoded length when known in advance (Content-Length of an unencoded body):
     /// the body ends there, as aiohttp's parser ends it, without waiting for another read.</param>
@@ -78,19 +79,19 @@ public sealed class ContentReader
     public long BytesRead => _totalRead;
 
     /// <summary>Up to <paramref name="n"/> bytes (all the rest when n is -1); empty at the end.</summary>
-    public byte[] Read(int n = -1) => Wait(ReadAsync(n));
+    public byte[] Read(int n = -1) => SyncWait.Run(token => ReadAsync(n, token));
 
     /// <summary>Whatever is buffered or next arrives (at least one byte unless at the end).</summary>
-    public byte[] ReadAny() => Wait(ReadAnyAsync());
+    public byte[] ReadAny() => SyncWait.Run(ReadAnyAsync);
 
     /// <summary>The next line as text (decoded in the response's charset, line ending removed); null at the end.</summary>
-    public string? ReadLine() => Wait(ReadLineAsync());
+    public string? ReadLine() => SyncWait.Run(ReadLineAsync);
 
     /// <summary>The next line as bytes, its "\n" included (aiohttp's readline()); empty at the end.</summary>
-    public byte[] ReadLineBytes() => Wait(ReadLineBytesAsync());
+    public byte[] ReadLineBytes() => SyncWait.Run(ReadLineBytesAsync);
 
     /// <summary>Exactly <paramref name="n"/> bytes; a body that ends sooner is a ClientPayloadError.</summary>
-    public byte[] ReadExactly(int n) => Wait(ReadExactlyAsync(n));
+    public byte[] ReadExactly(int n) => SyncWait.Run(token => ReadExactlyAsync(n, token));
 
     public async Task<byte[]> ReadAsync(int n = -1, CancellationToken cancellationToken = default)
     {
@@ -276,7 +277,9 @@ public sealed class ContentReader
     /// </summary>
     private async ValueTask<int> ReadSourceAsync(Memory<byte> target, CancellationToken cancellationToken)
     {
-        if (_failure is not null) throw Refail(); // a failed body stays failed, never a quietly short one
+        // A read cut off mid-body (cancelled, timed out, failed) closed the connection: what follows
+        // must not look like the end of the body, or a later Read() would return it truncated.
+        if (_broken is not null) throw new ClientPayloadException($"The rest of the body cannot be read: {_broken}. Make the request again.");
         if (_eof) return 0;
         CheckAnnouncedLength();
         int n;
@@ -290,12 +293,19 @@ public sealed class ContentReader
         {
             _eof = true;
             _onEnd();
-            if (cancellationToken.IsCancellationRequested) throw;
-            throw _failure = _timer.Translate(oce);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _broken = "an earlier read was interrupted (Ctrl+C, Stop() or a cancelled token), which closed the connection";
+                throw;
+            }
+            var error = _timer.Translate(oce);
+            _broken = error is ServerTimeoutException ? $"an earlier read timed out ({error.Message})" : "an earlier read was cancelled, which closed the connection";
+            throw error;
         }
         catch (ObjectDisposedException)
         {
             _eof = true;
+            _broken = "the response was closed";
             throw new ClientPayloadException("The response was closed before its body was read. Read the body before calling Close().");
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or HttpRequestException)
@@ -327,19 +337,14 @@ public sealed class ContentReader
     /// <summary>A body whose Content-Length is over the limit fails before any of it is read.</summary>
     private void CheckAnnouncedLength()
     {
-        if (_failure is null && _filled == 0 && _expectedLength is { } announced && Limit is var limit && limit > 0 && announced > limit)
+        if (_broken is null && _filled == 0 && _expectedLength is { } announced && Limit is var limit && limit > 0 && announced > limit)
             throw Fail(TooLarge(limit, announced));
     }
-
-    // The error for a read after the body failed: the same words, or the earlier failure named.
-    private ClientPayloadException Refail() => _failure is ClientPayloadException payload
-        ? new ClientPayloadException(payload.Message, payload)
-        : new ClientPayloadException($"The rest of the body cannot be read: an earlier read failed ({_failure!.Message}).", _failure);
 
     /// <summary>Ends the body for good: later reads raise the same error instead of seeing a quiet end.</summary>
     private ClientPayloadException Fail(ClientPayloadException error)
     {
-        _failure = error;
+        _broken ??= $"an earlier read failed ({error.Message})";
         if (!_eof)
         {
             _eof = true;
@@ -391,6 +396,4 @@ public sealed class ContentReader
         public Guard(ContentReader owner) => _owner = owner;
         public void Dispose() => Volatile.Write(ref _owner._busy, 0);
     }
-
-    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 }

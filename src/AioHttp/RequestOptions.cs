@@ -45,8 +45,16 @@ public sealed class RequestOptions
     public bool AllowRedirects { get; set; } = true;
     public int? MaxRedirects { get; set; }
 
+    /// <summary>Keep the caller's credentials on redirects to other origins (never on https to http); null = the session's.</summary>
+    public bool? PreserveAuthorizationOnRedirect { get; set; }
+
+    /// <summary>Follow https to http redirects; null = the session's.</summary>
+    public bool? AllowInsecureRedirect { get; set; }
+
     public TimeSpan? Timeout { get; set; }
     public TimeSpan? ConnectTimeout { get; set; }
+    /// <summary>Making one new connection (TCP, proxy CONNECT, TLS); null = the session's.</summary>
+    public TimeSpan? SocketConnectTimeout { get; set; }
     public TimeSpan? ReadTimeout { get; set; }
 
     /// <summary>HTTP version for this request (1.1 or 2.0); null = the session's.</summary>

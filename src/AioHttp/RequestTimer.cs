@@ -2,15 +2,18 @@ namespace AioHttp;
 
 /// <summary>
 /// aiohttp's ClientTimeout for one request: total (redirects and body included), connect (the wait
-/// for a pool slot plus making the connection) and sock_read (the longest gap between two reads,
-/// the wait for response headers included). Knows which one fired, so the error can say so.
+/// for a pool slot plus making the connection, counted afresh for each hop of a redirect chain, as
+/// aiohttp acquires each hop's connection under its own connect timeout) and sock_read (the longest gap
+/// between two reads, the wait for response headers included). Knows which one fired, so the error can
+/// say so. (sock_connect, one connection attempt, is the connector's: see Connector.AttemptTimeout.)
 /// </summary>
 internal sealed class RequestTimer : IDisposable
 {
     private readonly CancellationTokenSource _total;
     private readonly CancellationTokenSource _read;
     private readonly CancellationToken _caller;
-    private readonly long _connectDeadline;
+    private long _connectDeadline;
+    private int _headMoving;
     private int _disposed;
 
     public RequestTimer(TimeSpan? total, TimeSpan? connect, TimeSpan? read, CancellationToken caller)
@@ -39,7 +42,13 @@ internal sealed class RequestTimer : IDisposable
 
     /// <summary>Time left for the connect phase (pool wait plus connect), or null when there is no connect timeout.</summary>
     public TimeSpan? ConnectRemaining =>
-        Connect is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, _connectDeadline - Environment.TickCount64));
+        Connect is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, Volatile.Read(ref _connectDeadline) - Environment.TickCount64));
+
+    /// <summary>Starts the connect clock afresh: a new hop needs a new connection.</summary>
+    public void RestartConnect()
+    {
+        if (Connect is { } c) Volatile.Write(ref _connectDeadline, Environment.TickCount64 + (long)c.TotalMilliseconds);
+    }
 
     /// <summary>Starts (or restarts) the read-gap clock.</summary>
     public void StartRead()
@@ -50,6 +59,26 @@ internal sealed class RequestTimer : IDisposable
         }
     }
 
+    /// <summary>A hop's request is about to go out: nothing of it has moved on a connection yet.</summary>
+    public void BeginHead() => Volatile.Write(ref _headMoving, 0);
+
+    /// <summary>Bytes of this hop's request or response head moved on its connection: restart the read-gap clock.</summary>
+    public void HeadProgress()
+    {
+        Volatile.Write(ref _headMoving, 1);
+        StartRead();
+    }
+
+    /// <summary>
+    /// A new connection is being made for this request: the read-gap clock pauses while connecting,
+    /// unless the request is already exchanging bytes on another connection (the pool may hand it a
+    /// freed connection while the one it asked for is still being made).
+    /// </summary>
+    public void PauseReadForConnect()
+    {
+        if (Volatile.Read(ref _headMoving) == 0) StopRead();
+    }
+
     /// <summary>Pauses the read-gap clock (while connecting, or between the caller's reads).</summary>
     public void StopRead()
     {
@@ -58,6 +87,9 @@ internal sealed class RequestTimer : IDisposable
             try { _read.CancelAfter(Timeout.InfiniteTimeSpan); } catch (ObjectDisposedException) { }
         }
     }
+
+    /// <summary>Whether the caller, the total timeout or the read gap cancelled the request (readable after Dispose).</summary>
+    public bool Fired => _caller.IsCancellationRequested || _total.IsCancellationRequested || _read.IsCancellationRequested;
 
     /// <summary>
     /// The error for a cancellation: the caller's own cancellation stays an OperationCanceledException;

@@ -12,11 +12,11 @@ public class ConnectionLimiterTests
         Assert.False(c.IsCompleted);
         Assert.Equal(2, limiter.InUse);
         Assert.Equal(1, limiter.Waiting);
-        a();
-        var cRelease = await c.WaitAsync(TimeSpan.FromSeconds(5));
+        a.Dispose();
+        var cLease = await c.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(2, limiter.InUse);
-        b();
-        cRelease();
+        b.Dispose();
+        cLease.Dispose();
         Assert.Equal(0, limiter.InUse);
     }
 
@@ -31,11 +31,11 @@ public class ConnectionLimiterTests
             lock (order) order.Add(i);
             return t.Result;
         })).ToList();
-        first();
+        first.Dispose();
         foreach (var waiter in waiters)
         {
-            var release = await waiter.WaitAsync(TimeSpan.FromSeconds(5));
-            release();
+            var lease = await waiter.WaitAsync(TimeSpan.FromSeconds(5));
+            lease.Dispose();
         }
         Assert.Equal(new[] { 1, 2, 3, 4, 5 }, order);
     }
@@ -50,7 +50,7 @@ public class ConnectionLimiterTests
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiter);
         Assert.Equal(0, limiter.Waiting);
-        held();
+        held.Dispose();
         Assert.Equal(0, limiter.InUse);
     }
 
@@ -58,23 +58,93 @@ public class ConnectionLimiterTests
     public async Task Releasing_twice_frees_one_slot_only()
     {
         var limiter = new ConnectionLimiter(1);
-        var release = await limiter.AcquireAsync(CancellationToken.None);
-        release();
-        release();
+        var lease = await limiter.AcquireAsync(CancellationToken.None);
+        lease.Dispose();
+        lease.Dispose();
+        Assert.True(lease.Released);
         Assert.Equal(0, limiter.InUse);
         var again = await limiter.AcquireAsync(CancellationToken.None);
         Assert.Equal(1, limiter.InUse);
-        again();
+        again.Dispose();
+    }
+
+    [Fact]
+    public async Task A_reclaimed_slot_is_counted_and_cannot_be_released_again()
+    {
+        var limiter = new ConnectionLimiter(2);
+        var kept = await limiter.AcquireAsync(CancellationToken.None);
+        var dropped = await limiter.AcquireAsync(CancellationToken.None);
+        dropped.Reclaim();
+        dropped.Dispose(); // a late Close() after the finalizer gave the slot back
+        dropped.Reclaim();
+        Assert.Equal(1, limiter.Reclaimed);
+        Assert.Equal(1, limiter.InUse);
+        kept.Dispose();
+        Assert.Equal(0, limiter.InUse);
+        Assert.Equal(1, limiter.Reclaimed);
+    }
+
+    [Fact]
+    public async Task A_reclaimed_slot_passes_to_the_next_waiter()
+    {
+        var limiter = new ConnectionLimiter(1);
+        var dropped = await limiter.AcquireAsync(CancellationToken.None);
+        var waiter = limiter.AcquireAsync(CancellationToken.None).AsTask();
+        Assert.False(waiter.IsCompleted);
+        dropped.Reclaim();
+        var lease = await waiter.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, limiter.InUse);
+        lease.Dispose();
+        Assert.Equal(0, limiter.InUse);
+    }
+
+    [Fact]
+    public async Task A_waiter_collects_leases_whose_holders_were_dropped()
+    {
+        // Nothing else allocates here, so only the collection the waiter asks for can run the
+        // holder's finalizer; without it this wait would last until the test's own timeout.
+        var limiter = new ConnectionLimiter(1);
+        await DropAHolder(limiter);
+        var lease = await limiter.AcquireAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, limiter.Reclaimed);
+        lease.Dispose();
+        Assert.Equal(0, limiter.InUse);
     }
 
     [Fact]
     public async Task Zero_means_unlimited()
     {
         var limiter = new ConnectionLimiter(0);
-        var releases = new List<Action>();
-        for (var i = 0; i < 1000; i++) releases.Add(await limiter.AcquireAsync(CancellationToken.None));
+        var leases = new List<ConnectionLease>();
+        for (var i = 0; i < 1000; i++) leases.Add(await limiter.AcquireAsync(CancellationToken.None));
         Assert.Equal(1000, limiter.InUse);
-        releases.ForEach(r => r());
+        leases.ForEach(l => l.Dispose());
         Assert.Equal(0, limiter.InUse);
+    }
+
+    [Fact]
+    public async Task The_wait_description_gives_the_figures_and_the_usual_cause()
+    {
+        var limiter = new ConnectionLimiter(2);
+        var a = await limiter.AcquireAsync(CancellationToken.None);
+        var b = await limiter.AcquireAsync(CancellationToken.None);
+        var text = limiter.DescribeWait();
+        Assert.Contains("2 in use, Limit 2", text);
+        Assert.Contains("-Stream", text);
+        Assert.Contains("Close()", text);
+        a.Dispose();
+        b.Dispose();
+    }
+
+    // A holder like ClientResponse's guard: gives the slot back from its finalizer. Made in its own
+    // method so no local of the test keeps it reachable.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task DropAHolder(ConnectionLimiter limiter) => _ = new Holder(await limiter.AcquireAsync(CancellationToken.None));
+
+    private sealed class Holder
+    {
+        private readonly ConnectionLease _lease;
+        public Holder(ConnectionLease lease) => _lease = lease;
+        ~Holder() => _lease.Reclaim();
     }
 }

@@ -86,8 +86,8 @@ public class MultipartWriterTests
     [InlineData("a\nb")]
     public void A_line_break_in_a_name_is_refused(string name)
     {
-        Assert.Throws<ArgumentException>(() => ContentDisposition.FormData(name));
-        Assert.Throws<ArgumentException>(() => new FormData().AddField(name, "v"));
+        Assert.Throws<InvalidHeaderException>(() => ContentDisposition.FormData(name));
+        Assert.Throws<InvalidHeaderException>(() => new FormData().AddField(name, "v"));
     }
 
     [Fact]

@@ -51,4 +51,24 @@ public class RequestTimerTests
         Assert.Null(timer.Read);
         Assert.Null(timer.ConnectRemaining);
     }
+
+    [Theory]
+    [InlineData(null, 30.0, 30.0)]   // aiohttp's default: sock_connect alone
+    [InlineData(5.0, 30.0, 5.0)]     // the smaller of connect and sock_connect
+    [InlineData(60.0, 30.0, 30.0)]
+    [InlineData(0.0, 30.0, 30.0)]    // zero means none
+    [InlineData(null, null, null)]
+    public void One_connection_attempt_gets_the_smaller_connect_limit(double? connect, double? socketConnect, double? expected)
+    {
+        static TimeSpan? S(double? s) => s is { } v ? TimeSpan.FromSeconds(v) : null;
+        Assert.Equal(S(expected), Connector.AttemptLimit(S(connect), S(socketConnect)));
+    }
+
+    [Fact]
+    public void A_session_gives_each_connection_attempt_30_seconds_by_default()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(30), new ClientSessionOptions().SocketConnectTimeout);
+        using var session = new ClientSession();
+        Assert.Null(session.Options.ConnectTimeout);
+    }
 }

@@ -58,3 +58,10 @@ function Get-RawReceived {
         if ($AsBytes) { , $bytes } else { [Text.Encoding]::Latin1.GetString($bytes) }
     }
 }
+
+function Get-PwshCommand {
+    # The command line of a child PowerShell like this one (pwsh, or 'dotnet pwsh.dll' under 'dotnet tool exec').
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @($process, (Join-Path $PSHOME 'pwsh.dll')) }
+    @($process)
+}

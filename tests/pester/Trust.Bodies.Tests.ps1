@@ -144,18 +144,6 @@ Describe 'Bodiless answers and failed bodies' {
             { $r.Text() } | Should -Throw '*truncated*'
         } finally { $r.Close() }
     }
-
-    It 'raises an error again when a body that timed out is read a second time, instead of a short body' {
-        $script = New-RawScript -Steps @(@{ send = "HTTP/1.1 200 OK`r`nContent-Length: 100`r`nConnection: close`r`n`r`n0123456789" }, @{ sleepMs = 5000 })
-        $r = Invoke-AioRequest $script.Url -Stream -ReadTimeout 0.5
-        try {
-            $first = try { $r.Text() } catch { $_.Exception.InnerException ?? $_.Exception }
-            $first | Should -BeOfType ([AioHttp.SocketTimeoutException])
-            $second = try { $r.Text() } catch { $_.Exception.InnerException ?? $_.Exception }
-            $second | Should -BeOfType ([AioHttp.ClientPayloadException])
-            $second.Message | Should -Match 'an earlier read failed'
-        } finally { $r.Close() }
-    }
 }
 
 Describe '-MaximumResponseSize and decompression bombs' {

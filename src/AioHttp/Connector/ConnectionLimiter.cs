@@ -2,14 +2,24 @@ namespace AioHttp;
 
 /// <summary>
 /// aiohttp's connector limit: how many connections may be in use at once across all hosts. A request
-/// holds a slot from sending until its body is read or it is closed; waiters are served in arrival order.
-/// (The per-host limit is SocketsHttpHandler's MaxConnectionsPerServer.)
+/// holds a slot (a <see cref="ConnectionLease"/>) from sending until its body is read or it is closed;
+/// waiters are served in arrival order. (The per-host limit is SocketsHttpHandler's MaxConnectionsPerServer.)
 /// </summary>
 public sealed class ConnectionLimiter
 {
+    // A response dropped without Close() gives its slot back from a finalizer (ClientResponse), and
+    // finalizers run only after a garbage collection. A process that is only waiting for a slot
+    // allocates next to nothing, so no collection would come and the wait would last until its
+    // timeout. A waiter therefore asks for one after waiting this long, at most once per
+    // CollectInterval for the whole process (a collection is process-wide).
+    private static readonly TimeSpan CollectAfter = TimeSpan.FromSeconds(1);
+    private const long CollectIntervalMs = 5_000;
+    private static long _lastCollect = long.MinValue / 2;
+
     private readonly object _gate = new();
     private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new();
     private int _inUse;
+    private int _reclaimed;
 
     public ConnectionLimiter(int limit) => Limit = limit;
 
@@ -18,8 +28,11 @@ public sealed class ConnectionLimiter
     public int InUse { get { lock (_gate) return _inUse; } }
     public int Waiting { get { lock (_gate) return _waiters.Count; } }
 
-    /// <summary>Waits for a slot (first come, first served); the returned action gives it back, once.</summary>
-    public async ValueTask<Action> AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>Slots given back by responses that were garbage-collected without being closed.</summary>
+    public int Reclaimed => Volatile.Read(ref _reclaimed);
+
+    /// <summary>Waits for a slot (first come, first served); disposing the lease gives it back, once.</summary>
+    public async ValueTask<ConnectionLease> AcquireAsync(CancellationToken cancellationToken)
     {
         TaskCompletionSource<bool> waiter;
         LinkedListNode<TaskCompletionSource<bool>> node;
@@ -28,7 +41,7 @@ public sealed class ConnectionLimiter
             if (Limit <= 0 || (_inUse < Limit && _waiters.Count == 0))
             {
                 _inUse++;
-                return CreateRelease();
+                return new ConnectionLease(this);
             }
             waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             node = _waiters.AddLast(waiter);
@@ -43,31 +56,47 @@ public sealed class ConnectionLimiter
             waiter.TrySetCanceled(cancellationToken);
         }))
         {
+            while (await Task.WhenAny(waiter.Task, Task.Delay(CollectAfter, CancellationToken.None)).ConfigureAwait(false) != waiter.Task)
+                CollectDroppedResponses();
             await waiter.Task.ConfigureAwait(false);
         }
-        return CreateRelease();
+        return new ConnectionLease(this);
     }
 
-    private Action CreateRelease()
+    /// <summary>
+    /// What a request still waiting for a slot was waiting for, for its timeout or cancellation message:
+    /// the figures, and the usual cause.
+    /// </summary>
+    public string DescribeWait() =>
+        $"waiting for a free connection: {InUse} in use, Limit {Limit}. Responses opened with -Stream (RequestOptions.Stream) " +
+        "hold their connection until their body is read to the end or they are closed: Close() them when done, or raise -Limit";
+
+    /// <summary>Gives a slot back (only through <see cref="ConnectionLease"/>, which makes it happen once).</summary>
+    internal void Release(bool reclaimed)
     {
-        var released = 0;
-        return () =>
+        if (reclaimed) Interlocked.Increment(ref _reclaimed);
+        TaskCompletionSource<bool>? next = null;
+        lock (_gate)
         {
-            if (Interlocked.Exchange(ref released, 1) != 0) return;
-            TaskCompletionSource<bool>? next = null;
-            lock (_gate)
+            if (_waiters.First is { } first)
             {
-                if (_waiters.First is { } first)
-                {
-                    _waiters.RemoveFirst();
-                    next = first.Value; // the slot passes straight to the next waiter
-                }
-                else
-                {
-                    _inUse--;
-                }
+                _waiters.RemoveFirst();
+                next = first.Value; // the slot passes straight to the next waiter
             }
-            next?.TrySetResult(true);
-        };
+            else
+            {
+                _inUse--;
+            }
+        }
+        next?.TrySetResult(true);
+    }
+
+    private static void CollectDroppedResponses()
+    {
+        var now = Environment.TickCount64;
+        var last = Volatile.Read(ref _lastCollect);
+        if (now - last < CollectIntervalMs || Interlocked.CompareExchange(ref _lastCollect, now, last) != last) return;
+        // Finds the responses nobody references any more; their finalizers then give their slots back.
+        GC.Collect();
     }
 }

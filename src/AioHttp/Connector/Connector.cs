@@ -8,6 +8,12 @@ namespace AioHttp;
 /// aiohttp's TCPConnector: owns the connection pool (a SocketsHttpHandler), resolves names, makes
 /// connections under the connect timeout, and turns connect failures into aiohttp's errors.
 /// </summary>
+/// <remarks>
+/// The connect timeout of one attempt (<see cref="AttemptTimeout"/>, aiohttp's sock_connect) is the
+/// handler's ConnectTimeout, which covers everything up to a usable connection: our ConnectCallback
+/// (DNS, TCP), a proxy's CONNECT and the TLS handshake. The request's own connect clock (pool wait plus
+/// connect) still bounds the TCP part inside the callback.
+/// </remarks>
 internal sealed class Connector : IDisposable
 {
     internal static readonly HttpRequestOptionsKey<RequestTimer> TimerKey = new("AioHttp.Timer");
@@ -37,9 +43,15 @@ internal sealed class Connector : IDisposable
             PooledConnectionIdleTimeout = options.KeepAliveTimeout,
             MaxConnectionsPerServer = options.LimitPerHost > 0 ? options.LimitPerHost : int.MaxValue,
             ConnectCallback = ConnectAsync,
+            PlaintextStreamFilter = OnEstablishedAsync,
             ResponseHeaderEncodingSelector = static (_, _) => System.Text.Encoding.Latin1,
+            // Request header values as UTF-8 (aiohttp's rule; .NET refuses non-ASCII by default), with a
+            // server's non-UTF-8 bytes (held escaped) written back as they came: see HeaderValueEncoding.
+            RequestHeaderEncodingSelector = static (_, _) => HeaderValueEncoding.Instance,
             EnableMultipleHttp2Connections = true,
         };
+        AttemptTimeout = AttemptLimit(options.ConnectTimeout, options.SocketConnectTimeout);
+        _handler.ConnectTimeout = AttemptTimeout ?? Timeout.InfiniteTimeSpan;
         Tls = new TlsSettings(options);
         _handler.SslOptions = Tls.CreateOptions();
         _invoker = new HttpMessageInvoker(_handler, disposeHandler: true);
@@ -48,6 +60,20 @@ internal sealed class Connector : IDisposable
     public ConnectionLimiter Limiter { get; }
 
     public TlsSettings Tls { get; }
+
+    /// <summary>The longest one connection attempt may take (TCP, proxy CONNECT, TLS); null = none.</summary>
+    public TimeSpan? AttemptTimeout { get; }
+
+    /// <summary>The limit of one attempt: the smaller of aiohttp's connect and sock_connect (zero or absent = none).</summary>
+    internal static TimeSpan? AttemptLimit(TimeSpan? connect, TimeSpan? socketConnect)
+    {
+        TimeSpan? limit = null;
+        foreach (var value in new[] { connect, socketConnect })
+        {
+            if (value is { } v && v > TimeSpan.Zero && (limit is null || v < limit)) limit = v;
+        }
+        return limit;
+    }
 
     /// <summary>TCP connections open now (pooled idle ones included).</summary>
     public int OpenConnections => Volatile.Read(ref _open);
@@ -58,8 +84,11 @@ internal sealed class Connector : IDisposable
     /// <summary>The pool itself, for callers (the websocket handshake) that drive HttpClient-level APIs over it.</summary>
     internal HttpMessageInvoker Invoker => _invoker;
 
-    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _invoker.SendAsync(request, cancellationToken);
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        InvalidHeaderException.ThrowIfInvalid(request); // before any connection is made
+        return _invoker.SendAsync(request, cancellationToken);
+    }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
@@ -69,7 +98,7 @@ internal sealed class Connector : IDisposable
         var what = _proxy?.IsProxyEndpoint(host, port) == true ? "proxy" : "host";
         context.InitialRequestMessage.Options.TryGetValue(TimerKey, out var timer);
         // The read-gap clock does not run while connecting; the connect clock does.
-        timer?.StopRead();
+        timer?.PauseReadForConnect();
         using var connectCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timer?.ConnectRemaining is { } remaining) connectCts.CancelAfter(remaining);
         try
@@ -93,7 +122,6 @@ internal sealed class Connector : IDisposable
                     await socket.ConnectAsync(new IPEndPoint(address, port), connectCts.Token).ConfigureAwait(false);
                     Interlocked.Increment(ref _open);
                     Interlocked.Increment(ref _created);
-                    timer?.StartRead();
                     return new CountedNetworkStream(socket, this);
                 }
                 catch (SocketException ex)
@@ -138,8 +166,20 @@ internal sealed class Connector : IDisposable
         }
         Interlocked.Increment(ref _open);
         Interlocked.Increment(ref _created);
-        timer?.StartRead();
         return new CountedNetworkStream(socket, this);
+    }
+
+    // The connection is made (TLS and any proxy tunnel included): the connect phase is over. An HTTP/1.x
+    // connection restarts the read-gap clock of the request waiting for its head after every read or
+    // write (see HeadWait); HTTP/2 reads on a background loop, so its clock simply starts now.
+    private static ValueTask<Stream> OnEstablishedAsync(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken)
+    {
+        if (context.NegotiatedHttpVersion.Major >= 2)
+        {
+            if (context.InitialRequestMessage.Options.TryGetValue(TimerKey, out var timer)) timer.StartRead();
+            return ValueTask.FromResult(context.PlaintextStream);
+        }
+        return ValueTask.FromResult<Stream>(new HeadProgressStream(context.PlaintextStream));
     }
 
     public void Dispose() => _invoker.Dispose();

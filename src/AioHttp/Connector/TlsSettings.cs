@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -9,14 +9,15 @@ namespace AioHttp;
 /// A session's TLS rules (aiohttp's ssl=/ssl_context/fingerprint): certificate checks on by default,
 /// or skipped; CA roots from a PEM file; a client certificate from PEM; a pinned SHA-256 fingerprint.
 /// Everything is loaded and checked when the session is made, so a bad file fails there, naming the
-/// setting. Why a server's certificate was refused is remembered per host, so the error can say it.
+/// setting. Why a server's certificate was refused travels with the failing handshake itself (the
+/// check throws it), so concurrent handshakes with one host never report each other's reason and no
+/// reason outlives its handshake.
 /// </summary>
 internal sealed class TlsSettings
 {
     private readonly bool _skipCheck;
     private readonly X509Certificate2Collection? _roots;
     private readonly X509Certificate2? _clientCertificate;
-    private readonly ConcurrentDictionary<string, TlsFailure> _failures = new(StringComparer.OrdinalIgnoreCase);
 
     public TlsSettings(ClientSessionOptions options)
     {
@@ -42,25 +43,24 @@ internal sealed class TlsSettings
         return options;
     }
 
-    /// <summary>Why the last handshake with <paramref name="host"/> refused the server's certificate, if it did.</summary>
-    public TlsFailure? TakeFailure(string host) => _failures.TryRemove(host, out var failure) ? failure : null;
+    /// <summary>Why the certificate check refused the server's certificate in this failure, if it did.</summary>
+    public static TlsFailure? RefusalIn(Exception error)
+    {
+        for (var inner = error; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is CertificateRefusedException refused) return refused.Failure;
+        }
+        return null;
+    }
 
     private bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         var host = (sender as SslStream)?.TargetHostName ?? "";
-        if (certificate is null)
-        {
-            _failures[host] = new TlsFailure(false, "the server sent no certificate", null);
-            return false;
-        }
+        if (certificate is null) throw new CertificateRefusedException(new TlsFailure(false, "the server sent no certificate", null));
         if (Fingerprint is not null)
         {
             var got = Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData()));
-            if (got != Fingerprint)
-            {
-                _failures[host] = new TlsFailure(true, "fingerprint mismatch", got);
-                return false;
-            }
+            if (got != Fingerprint) throw new CertificateRefusedException(new TlsFailure(true, "fingerprint mismatch", got));
             // As in aiohttp, a pinned certificate replaces the chain check: it is exactly the one expected.
             return true;
         }
@@ -81,7 +81,7 @@ internal sealed class TlsSettings
         return errors == SslPolicyErrors.None || Refuse(host, errors, chain);
     }
 
-    private bool Refuse(string host, SslPolicyErrors errors, X509Chain? chain)
+    private static bool Refuse(string host, SslPolicyErrors errors, X509Chain? chain)
     {
         var reasons = new List<string>();
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) reasons.Add($"it is not valid for the host name '{host}'");
@@ -94,8 +94,7 @@ internal sealed class TlsSettings
             if (reasons.Count == 0) reasons.Add("its chain does not validate (" + string.Join(", ", statuses) + ")");
         }
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable)) reasons.Add("the server sent no certificate");
-        _failures[host] = new TlsFailure(false, string.Join("; ", reasons), null);
-        return false;
+        throw new CertificateRefusedException(new TlsFailure(false, string.Join("; ", reasons), null));
     }
 
     internal static string ParseFingerprint(string value)
@@ -153,3 +152,15 @@ internal sealed class TlsSettings
 
 /// <summary>Why a server certificate was refused.</summary>
 internal sealed record TlsFailure(bool FingerprintMismatch, string Reason, string? Got);
+
+/// <summary>
+/// Thrown from the certificate check: SslStream fails the handshake with it, and SocketsHttpHandler keeps
+/// it as the inner exception of the request's failure, so the reason reaches the error mapper with the
+/// very connection that failed (a per-host note could be read by another handshake, or go stale).
+/// </summary>
+internal sealed class CertificateRefusedException : AuthenticationException
+{
+    public CertificateRefusedException(TlsFailure failure) : base($"The server's certificate was refused: {failure.Reason}.") => Failure = failure;
+
+    public TlsFailure Failure { get; }
+}

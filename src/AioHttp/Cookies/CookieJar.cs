@@ -77,8 +77,8 @@ public sealed class CookieJar : AbstractCookieJar
 
     public override void AddSharedCookie(string name, string value)
     {
-        if (string.IsNullOrEmpty(name)) throw new ArgumentException("A cookie needs a name.", nameof(name));
-        Add(new Cookie(name, value ?? "", "", "/", created: _time.GetUtcNow()));
+        InvalidHeaderException.ThrowIfInvalidCookie(name ?? "", value ?? "", "A shared cookie");
+        Add(new Cookie(name!, value ?? "", "", "/", created: _time.GetUtcNow()));
     }
 
     /// <summary>
@@ -195,10 +195,12 @@ public sealed class CookieJar : AbstractCookieJar
 
     /// <summary>
     /// Writes the jar (shared cookies excepted: they have no domain) as a Netscape cookies.txt file,
-    /// atomically: a temporary file in the same folder, flushed, then renamed over the target. A
-    /// symbolic link is followed (the link stays); a device or FIFO is written into, never replaced.
+    /// atomically: a temporary file in the same folder, flushed, then renamed over the target. Values
+    /// are written as the bytes a server set (UTF-8, other bytes as they came; see HeaderValueEncoding),
+    /// as curl writes them. A cookie the format cannot hold is left out and named through <paramref name="onSkipped"/>.
+    /// A symbolic link is followed (the link stays); a device or FIFO is written into, never replaced.
     /// </summary>
-    public void Save(string path)
+    public void Save(string path, Action<string>? onSkipped = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var (full, kind) = SpecialFiles.ResolveForWriting(System.IO.Path.GetFullPath(path));
@@ -206,11 +208,13 @@ public sealed class CookieJar : AbstractCookieJar
         // Oldest first, so that a jar loaded from the file sends cookies in the same order.
         var cookies = GetAllCookies().ToList();
         cookies.Sort(CreationOrder);
+        var text = new StringWriter { NewLine = "\n" };
+        NetscapeCookieFile.Write(text, cookies, onSkipped);
+        var bytes = HeaderValueEncoding.Instance.GetBytes(text.ToString());
         if (kind == FileKind.Special)
         {
             using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
-            using var deviceWriter = new StreamWriter(device, new System.Text.UTF8Encoding(false), 16 * 1024) { NewLine = "\n" };
-            NetscapeCookieFile.Write(deviceWriter, cookies);
+            device.Write(bytes);
             return;
         }
         var temp = System.IO.Path.Combine(dir, "." + System.IO.Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
@@ -221,10 +225,7 @@ public sealed class CookieJar : AbstractCookieJar
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // cookies are secrets
             using (var stream = new FileStream(temp, options))
             {
-                using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 16 * 1024, leaveOpen: true) { NewLine = "\n" })
-                {
-                    NetscapeCookieFile.Write(writer, cookies);
-                }
+                stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -249,13 +250,28 @@ public sealed class CookieJar : AbstractCookieJar
         var now = _time.GetUtcNow();
         IReadOnlyList<Cookie> cookies;
         IReadOnlyList<string> warnings;
-        using (var reader = new StreamReader(full, detectEncodingFromByteOrderMarks: true))
-            (cookies, warnings) = NetscapeCookieFile.Read(reader, now);
+        using (var reader = new StringReader(ReadCookieFileText(full)))
+            (cookies, warnings) = NetscapeCookieFile.Read(reader, now, allowIpAddresses: Unsafe);
         lock (_gate)
         {
             foreach (var c in cookies) StoreLocked(c, now, secureOrigin: true, out _);
         }
         return new ImportResult(cookies.Count, warnings);
+    }
+
+    // A UTF-16 or UTF-32 byte-order mark says how the file is encoded (Windows PowerShell's Out-File
+    // writes UTF-16); otherwise the bytes are UTF-8 with any other byte kept, as curl writes what
+    // servers set (a UTF-8 BOM is dropped by the reader).
+    private static string ReadCookieFileText(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var head = bytes.AsSpan();
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]))
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
+        }
+        return HeaderValueEncoding.Instance.GetString(bytes);
     }
 
     // RFC 6265 5.3 steps 11-12 (and 6265bis's "leave secure cookies alone").

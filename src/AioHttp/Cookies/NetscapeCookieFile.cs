@@ -17,10 +17,10 @@ public static class NetscapeCookieFile
 
     /// <summary>
     /// Writes the header and one line per cookie. Shared cookies (no domain) and cookies whose
-    /// fields would break the format (tabs outside the value, line breaks) are left out.
-    /// Returns the number of cookies written.
+    /// fields would break the format (tabs outside the value, line breaks) are left out; each of the
+    /// latter is named through <paramref name="onSkipped"/>. Returns the number of cookies written.
     /// </summary>
-    public static int Write(TextWriter writer, IEnumerable<Cookie> cookies)
+    public static int Write(TextWriter writer, IEnumerable<Cookie> cookies, Action<string>? onSkipped = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(cookies);
@@ -32,7 +32,11 @@ public static class NetscapeCookieFile
         {
             if (c is null || c.Domain.Length == 0) continue;
             if (HasAny(c.Domain, "\t\r\n") || HasAny(c.Path, "\t\r\n") || HasAny(c.Name, "\t\r\n") || HasAny(c.Value, "\r\n"))
+            {
+                // A tab would shift the fields, a line break start a line of its own: the file would say something else.
+                onSkipped?.Invoke($"cookie '{Short(c.Name.ReplaceLineEndings(" "))}' for {c.Domain} not written: a tab or line break in its name, domain or path (or a line break in its value) cannot be written in a cookies.txt line");
                 continue;
+            }
             long expiry = c.Expires is { } e ? Math.Clamp(e.ToUnixTimeSeconds(), 1, MaxUnixSeconds) : 0;
             writer.Write(c.HttpOnly ? HttpOnlyPrefix : "");
             writer.Write(c.HostOnly ? c.Domain : "." + c.Domain);
@@ -59,9 +63,12 @@ public static class NetscapeCookieFile
     /// Reads a cookies.txt file. Good lines become cookies; each bad line is skipped and described
     /// in a warning that starts with its line number ("line 7: ..."). With <paramref name="now"/>,
     /// cookies already expired are skipped too (with a warning), and imported cookies get it as
-    /// their creation time.
+    /// their creation time. The file is not trusted: a cookie that Set-Cookie would refuse (see
+    /// <see cref="SetCookieParser.Check"/>: a public-suffix domain, ';' in a value, control
+    /// characters...) is skipped with its reason, and so is a cookie for an IP address unless
+    /// <paramref name="allowIpAddresses"/> (a strict jar refuses those from servers too).
     /// </summary>
-    public static (IReadOnlyList<Cookie> Cookies, IReadOnlyList<string> Warnings) Read(TextReader reader, DateTimeOffset? now = null)
+    public static (IReadOnlyList<Cookie> Cookies, IReadOnlyList<string> Warnings) Read(TextReader reader, DateTimeOffset? now = null, bool allowIpAddresses = true)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var cookies = new List<Cookie>();
@@ -137,7 +144,19 @@ public static class NetscapeCookieFile
                 continue;
             }
             bool hostOnly = !includeSubdomains && !dotted;
-            cookies.Add(new Cookie(name, f[6], domain, path, expires, secure, httpOnly, hostOnly, null, created));
+            var cookie = new Cookie(name, f[6], domain, path, expires, secure, httpOnly, hostOnly, null, created);
+            if (SetCookieParser.Check(cookie) is { } refused)
+            {
+                warnings.Add($"line {lineNo}: {refused}; skipped, as a Set-Cookie header would be");
+                continue;
+            }
+            if (!allowIpAddresses && CookieMatching.IsIpAddress(domain))
+            {
+                warnings.Add($"line {lineNo}: cookie '{Short(name)}' is for the IP address {domain}, which a strict jar refuses; " +
+                    "skipped (a session made with -UnsafeCookies keeps it)");
+                continue;
+            }
+            cookies.Add(cookie);
         }
         return (cookies, warnings);
     }

@@ -48,21 +48,8 @@ public static class SetCookieParser
         }
         var name = TrimWsp(pair[..eq]);
         var value = TrimWsp(pair[(eq + 1)..]);
-        if (name.Length == 0)
-        {
-            reason = "empty cookie name";
-            return false;
-        }
-        if (HasControl(name, allowTab: false) || HasControl(value, allowTab: true))
-        {
-            reason = $"cookie '{Printable(name)}' has control characters in its name or value";
-            return false;
-        }
-        if (name.Length + value.Length > MaxNameValueLength)
-        {
-            reason = $"cookie '{Printable(name)}' is longer than {MaxNameValueLength} characters";
-            return false;
-        }
+        reason = CheckNameValue(name, value);
+        if (reason is not null) return false;
 
         // 5.2 steps for the attributes; for each name the last valid one wins.
         DateTimeOffset? expiresAttr = null;
@@ -173,20 +160,51 @@ public static class SetCookieParser
             return false;
         }
 
-        // Cookie name prefixes (6265bis 4.1.3).
-        if (name.StartsWith("__Secure-", StringComparison.OrdinalIgnoreCase) && !secure)
-        {
-            reason = $"cookie '{Printable(name)}' has the __Secure- prefix but no Secure attribute";
-            return false;
-        }
-        if (name.StartsWith("__Host-", StringComparison.OrdinalIgnoreCase) && (!secure || !hostOnly || path != "/"))
-        {
-            reason = $"cookie '{Printable(name)}' has the __Host- prefix but is not Secure, host-only, Path=/";
-            return false;
-        }
+        reason = CheckPrefixes(name, secure, hostOnly, path);
+        if (reason is not null) return false;
 
         cookie = new Cookie(name, value, domain, path, expires, secure, httpOnly, hostOnly, sameSite, now);
         return true;
+    }
+
+    /// <summary>
+    /// The rules of Set-Cookie that hold for a cookie wherever it came from (a cookies.txt file, say),
+    /// so nothing enters a jar that a server could not have set: the name and value (no control
+    /// character, no ';', no '=' in the name, not too long), a domain that is not a public suffix
+    /// (unless the cookie is host-only, as 5.3 step 5 allows), and the name prefixes. Null when the
+    /// cookie passes, else the reason (without the value). IP-address domains are the jar's decision.
+    /// </summary>
+    public static string? Check(Cookie cookie)
+    {
+        ArgumentNullException.ThrowIfNull(cookie);
+        var name = cookie.Name;
+        if (name.Contains('=') || name.Contains(';') || cookie.Value.Contains(';'))
+            return $"cookie '{Printable(name)}' has ';' or '=' in its name, or ';' in its value (a Set-Cookie header cannot carry them, and they would add cookies to the Cookie header)";
+        if (CheckNameValue(name, cookie.Value) is { } bad) return bad;
+        if (cookie.Domain.Length > 0 && !cookie.HostOnly && !CookieMatching.IsIpAddress(cookie.Domain) && PublicSuffixList.IsPublicSuffix(cookie.Domain))
+            return $"cookie '{Printable(name)}' is for every host under {cookie.Domain}, a public suffix";
+        return CheckPrefixes(name, cookie.Secure, cookie.HostOnly || cookie.Domain.Length == 0, cookie.Path);
+    }
+
+    // 5.2 steps 1-5 and 6265bis 5.6 step 4: a name, no control characters, not too long.
+    private static string? CheckNameValue(string name, string value)
+    {
+        if (name.Length == 0) return "empty cookie name";
+        if (HasControl(name, allowTab: false) || HasControl(value, allowTab: true))
+            return $"cookie '{Printable(name)}' has control characters in its name or value";
+        if (name.Length + value.Length > MaxNameValueLength)
+            return $"cookie '{Printable(name)}' is longer than {MaxNameValueLength} characters";
+        return null;
+    }
+
+    // Cookie name prefixes (6265bis 4.1.3).
+    private static string? CheckPrefixes(string name, bool secure, bool hostOnly, string path)
+    {
+        if (name.StartsWith("__Secure-", StringComparison.OrdinalIgnoreCase) && !secure)
+            return $"cookie '{Printable(name)}' has the __Secure- prefix but no Secure attribute";
+        if (name.StartsWith("__Host-", StringComparison.OrdinalIgnoreCase) && (!secure || !hostOnly || path != "/"))
+            return $"cookie '{Printable(name)}' has the __Host- prefix but is not Secure, host-only, Path=/";
+        return null;
     }
 
     // Max-Age (5.2.2): first char a digit or '-', the rest digits; <= 0 means expired now.

@@ -9,8 +9,21 @@ namespace AioHttp;
 /// </summary>
 public abstract class Payload
 {
-    /// <summary>The Content-Type sent unless the request names one.</summary>
-    public string? ContentType { get; set; }
+    private string? _contentType;
+
+    /// <summary>
+    /// The Content-Type sent unless the request names one. Checked when set, so a value that would
+    /// split the request (CR, LF, NUL) fails where it was given, before anything is sent.
+    /// </summary>
+    public string? ContentType
+    {
+        get => _contentType;
+        set
+        {
+            if (value is not null) InvalidHeaderException.ThrowIfInvalidValue("Content-Type", value);
+            _contentType = value;
+        }
+    }
 
     /// <summary>The length when known (sent as Content-Length); null sends chunked.</summary>
     public abstract long? Length { get; }

@@ -17,7 +17,8 @@ public sealed class ResponsePayload : Payload
             throw new ArgumentException(
                 $"The response from {response.Url} was already read in full, so there is nothing left to forward. Open it with -Stream (RequestOptions.Stream) to forward its body as it arrives, or send its bytes ($response.Read()).",
                 nameof(response));
-        ContentType = contentType ?? response.Headers["Content-Type"] ?? ContentTypes.OctetStream;
+        // The source's Content-Type as it sent it (its bytes, not Latin-1 re-encoded as UTF-8).
+        ContentType = contentType ?? (response.Headers["Content-Type"] is { } type ? HeaderValueEncoding.FromLatin1(type) : ContentTypes.OctetStream);
     }
 
     /// <summary>Content-Length when the source announced one and sends it undecoded; else chunked.</summary>

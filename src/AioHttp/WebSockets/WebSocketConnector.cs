@@ -37,6 +37,7 @@ internal static class WebSocketConnector
         if (options.Compress) wsOptions.DangerousDeflateOptions = new NetDeflateOptions();
         foreach (var protocol in options.Protocols)
         {
+            InvalidHeaderException.ThrowIfInvalidValue("Sec-WebSocket-Protocol", protocol);
             try { wsOptions.AddSubProtocol(protocol); }
             catch (ArgumentException ex)
             {
@@ -44,56 +45,46 @@ internal static class WebSocketConnector
             }
         }
 
+        // The headers go onto the handshake request as they are (HeaderAddingHandler below), not through
+        // SetRequestHeader: its WebHeaderCollection trims values and refuses any char whose low byte
+        // is a control character ('č' is U+010D), so non-ASCII values would fail or change.
         var sent = new HeaderCollection();
-        foreach (var (name, value) in MergeHeaders(session, options))
-        {
-            wsOptions.SetRequestHeader(name, value);
-            sent.Add(name, value);
-        }
+        foreach (var (name, value) in MergeHeaders(session, options)) sent.Add(name, value);
         var auth = options.Auth ?? session.Options.Auth ?? (url.User is { } user ? new BasicAuth(user, url.Password ?? "") : null);
-        if (auth is not null && sent["Authorization"] is null)
-        {
-            wsOptions.SetRequestHeader("Authorization", auth.Encode());
-            sent.Add("Authorization", auth.Encode());
-        }
+        if (auth is not null && sent["Authorization"] is null) sent.Add("Authorization", auth.Encode());
         var cookies = string.Join("; ", new[] { sent["Cookie"], jar.GetCookieHeader(httpUri) }.Where(c => !string.IsNullOrEmpty(c)));
-        if (cookies.Length > 0)
-        {
-            wsOptions.SetRequestHeader("Cookie", cookies);
-            sent.Set("Cookie", cookies);
-        }
+        if (cookies.Length > 0) sent.Set("Cookie", cookies);
         var requestInfo = new RequestInfo(url, "GET", sent);
+        var invoker = new HttpMessageInvoker(new HeaderAddingHandler(connector, sent), disposeHandler: false);
 
         using var timer = new RequestTimer(session.Options.Timeout, session.Options.ConnectTimeout, session.Options.ReadTimeout, cancellationToken);
         // A websocket holds its connection until it closes, so it holds a slot under the session's
         // Limit all that time (as aiohttp counts it); the connect timeout covers the wait for one.
-        Action release;
+        ConnectionLease lease;
         using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
         {
             if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
             try
             {
-                release = await connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
+                lease = await connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException oce)
             {
                 socket.Dispose();
-                if (!timer.TotalToken.IsCancellationRequested && !timer.CallerToken.IsCancellationRequested && timer.Connect is { } limit)
-                    throw new ConnectionTimeoutException(limit, $"{url.HostPort} (waiting for a free connection: {connector.Limiter.InUse} in use, Limit {connector.Limiter.Limit})");
-                throw timer.Translate(oce);
+                throw ClientSession.SlotWaitFailed(oce, timer, url, connector.Limiter);
             }
         }
         try
         {
-            await socket.ConnectAsync(url.WithoutUserInfo().ToUri(), connector.Invoker, timer.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(url.WithoutUserInfo().ToUri(), invoker, timer.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            release();
+            lease.Dispose();
             var status = (int)socket.HttpStatusCode;
             var headers = ResponseHeaders(socket);
             socket.Dispose();
-            if (ex is OperationCanceledException oce) throw timer.Translate(oce);
+            if (ex is OperationCanceledException) throw session.MapException(ex, timer, url, connector); // a timeout names itself
             if (status != 0)
             {
                 UpdateCookies(jar, headers, httpUri);
@@ -112,7 +103,7 @@ internal static class WebSocketConnector
         var compress = PerMessageDeflate.NegotiatedWindowBits(responseHeaders["Sec-WebSocket-Extensions"]);
         var webSocket = new ClientWebSocket(socket, url, options, compress, session.Options.JsonSerializer, onEnded: ended =>
         {
-            release();
+            lease.Dispose();
             session.Untrack(ended);
         });
         session.Track(webSocket);
@@ -197,8 +188,23 @@ internal static class WebSocketConnector
 
     private static void UpdateCookies(AbstractCookieJar jar, HeaderCollection headers, Uri httpUri)
     {
-        var setCookies = headers.GetAll("Set-Cookie");
+        // As for HTTP responses: Latin-1 as received, to the text the jar sends back byte for byte.
+        var setCookies = headers.GetAll("Set-Cookie").Select(HeaderValueEncoding.FromLatin1).ToArray();
         if (setCookies.Length > 0) jar.UpdateCookies(setCookies, httpUri);
+    }
+
+    /// <summary>
+    /// Puts the handshake's headers on the upgrade request the websocket client builds, then sends it
+    /// through the session's connector (its pool, TLS settings and last header check).
+    /// </summary>
+    private sealed class HeaderAddingHandler(Connector connector, HeaderCollection headers) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            foreach (var name in headers.Keys) request.Headers.Remove(name);
+            foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+            return connector.SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>Cookies are kept by http(s) URL; ws and wss are the same origins.</summary>

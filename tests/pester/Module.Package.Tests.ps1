@@ -1,0 +1,79 @@
+# The module as a user installs it: a .nupkg published with PSResourceGet, installed with
+# Install-PSResource into a throw-away home, imported by name in a fresh PowerShell.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:ModuleFolder = Split-Path (Get-Module AioHttp).Path
+    $script:Server = Get-TestServer
+}
+
+Describe 'The shipped module folder' {
+    It 'carries the MIT license and the third-party notices' {
+        Join-Path $ModuleFolder 'LICENSE' | Should -Exist
+        Get-Content (Join-Path $ModuleFolder 'LICENSE') -Raw | Should -Match 'MIT License'
+        $notices = Get-Content (Join-Path $ModuleFolder 'THIRD-PARTY-NOTICES.txt') -Raw
+        $notices | Should -Match 'DnsClient'
+        $notices | Should -Match 'Apache License'
+        $notices | Should -Match 'Public Suffix List'
+        $notices | Should -Match 'Mozilla Public License'
+    }
+
+    It 'ships no symbols or deps.json files (stack traces would show build paths)' {
+        @(Get-ChildItem $ModuleFolder -Recurse -File | Where-Object { $_.Extension -eq '.pdb' -or $_.Name -like '*.deps.json' }) | Should -BeNullOrEmpty
+    }
+
+    It 'has a manifest that names its license, release notes and no "All rights reserved"' {
+        $manifest = Import-PowerShellDataFile (Join-Path $ModuleFolder 'AioHttp.psd1')
+        $manifest.Copyright | Should -Not -Match 'All rights reserved'
+        $manifest.Copyright | Should -Match 'MIT'
+        $manifest.PrivateData.PSData.LicenseUri | Should -Not -BeNullOrEmpty
+        $manifest.PrivateData.PSData.ReleaseNotes | Should -Not -BeNullOrEmpty
+        Test-ModuleManifest (Join-Path $ModuleFolder 'AioHttp.psd1') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'names its about topic about_AioHttp, cased as such' {
+        Join-Path $ModuleFolder 'en-US' | Get-ChildItem -Filter 'about_*' | ForEach-Object Name | Should -Contain 'about_AioHttp.help.txt'
+    }
+}
+
+Describe 'Packaging with PSResourceGet' {
+    It 'publishes a .nupkg that Install-PSResource installs and a fresh pwsh imports by name and uses' {
+        $work = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-pkgtest-$([guid]::NewGuid().ToString('n'))"
+        try {
+            $repo = Join-Path $work 'repo'
+            $package = & (Join-Path $RepoRoot 'tools/Package.ps1') -ModulePath $ModuleFolder -Destination $repo
+            $package | Should -Exist
+            # The package holds the module files, the license and the notices, and no symbols.
+            Add-Type -AssemblyName System.IO.Compression.FileSystem
+            $zip = [IO.Compression.ZipFile]::OpenRead($package)
+            try { $entries = @($zip.Entries.FullName) } finally { $zip.Dispose() }
+            $entries | Should -Contain 'AioHttp.psd1'
+            $entries | Should -Contain 'LICENSE'
+            $entries | Should -Contain 'Dependencies/DnsClient.dll'
+            @($entries | Where-Object { $_ -like '*.pdb' }) | Should -BeNullOrEmpty
+
+            # A throw-away HOME: Install-PSResource's CurrentUser scope and its repository list live there.
+            $home2 = Join-Path $work 'home'
+            $null = New-Item -ItemType Directory -Force $home2
+            $pwsh = Get-PwshCommand
+            $install = "`$ErrorActionPreference = 'Stop'; Register-PSResourceRepository -Name local -Uri '$repo' -Trusted; " +
+                "Install-PSResource -Name AioHttp -Repository local -Scope CurrentUser -TrustRepository -Quiet; " +
+                "(Get-InstalledPSResource -Name AioHttp).InstalledLocation"
+            $use = "`$ErrorActionPreference = 'Stop'; Import-Module AioHttp; `$m = Get-Module AioHttp; " +
+                "`$r = Invoke-AioRequest '$($Server.http)/get?pkg=1'; '{0}|{1}|{2}' -f `$m.ModuleBase, `$r.Status, `$r.Json().args.pkg"
+            $oldHome = $env:HOME
+            try {
+                $env:HOME = $home2
+                $installed = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $install 2>&1
+                $LASTEXITCODE | Should -Be 0 -Because ($installed | Out-String)
+                $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $use 2>&1
+                $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
+            } finally { $env:HOME = $oldHome }
+            $base, $status, $echo = ("$($output | Select-Object -Last 1)").Split('|')
+            $base | Should -BeLike "$home2*"
+            $status | Should -Be '200'
+            $echo | Should -Be '1'
+        } finally {
+            Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
