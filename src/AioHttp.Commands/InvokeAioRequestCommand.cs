@@ -281,9 +281,16 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             // A -Stream response, once written, is the caller's: stopping this pipeline afterwards
             // (Select-Object -First, an error downstream) must not cancel its later reads, so its
             // request takes a token that _stop cancels only while the request is in flight.
+            // The check is made when _stop fires, not by a continuation that unlinks the token later:
+            // a response written just before the stop must not be cancelled by a continuation that
+            // has not run yet.
             var own = new CancellationTokenSource();
-            var link = _stop.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), own);
-            var streamed = Task.Run(() => session.RequestAsync(request, own.Token));
+            Task<ClientResponse>? streamed = null;
+            var link = _stop.Token.Register(() =>
+            {
+                if (Volatile.Read(ref streamed) is not { IsCompleted: true }) own.Cancel();
+            });
+            streamed = Task.Run(() => session.RequestAsync(request, own.Token));
             _ = streamed.ContinueWith(_ => link.Dispose(), TaskScheduler.Default);
             return streamed;
         }
