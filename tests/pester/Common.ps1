@@ -1,5 +1,7 @@
-# Shared set-up for the Pester tests: imports the built module and finds the test server that
-# build.ps1 started (or starts one, when a test file is run on its own).
+# Shared set-up for the Pester tests, dot-sourced by every test file in BeforeAll: imports the built
+# module, finds the test server that build.ps1 started (or starts one through
+# tests/TestServerControl.psm1 when a test file is run on its own), and holds every helper more than
+# one test file uses; a helper one file alone needs stays in that file.
 $ErrorActionPreference = 'Stop'
 
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
@@ -12,19 +14,12 @@ if (-not (Get-Module AioHttp)) {
 function Get-TestServer {
     # Returns the server's addresses: http, http2 (a second origin) and raw (misbehaving responses).
     if (-not $env:AIOHTTP_TESTSERVER -or -not (Test-Path $env:AIOHTTP_TESTSERVER)) {
+        # Run on its own (not through build.ps1): start a server for this process the way build.ps1
+        # does; it stops when this process ends.
+        Import-Module (Join-Path $script:RepoRoot 'tests/TestServerControl.psm1')
         $dll = Join-Path $script:RepoRoot 'out/testserver/TestServer.dll'
-        if (-not (Test-Path $dll)) {
-            & dotnet build (Join-Path $script:RepoRoot 'tests/TestServer/TestServer.csproj') -c Release -o (Split-Path $dll) --nologo -v q | Out-Null
-        }
-        $ready = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-testserver-$PID.json"
-        Remove-Item $ready -ErrorAction SilentlyContinue
-        $null = Start-Process dotnet -ArgumentList @($dll, '--ready-file', $ready, '--parent-pid', $PID) -PassThru
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-Path $ready)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw 'The test server did not start within 60 s.' }
-            Start-Sleep -Milliseconds 100
-        }
-        $env:AIOHTTP_TESTSERVER = $ready
+        if (-not (Test-Path $dll)) { $dll = Build-TestServer -OutputPath (Split-Path $dll) }
+        $env:AIOHTTP_TESTSERVER = (Start-TestServer $dll).ReadyFile
     }
     Get-Content $env:AIOHTTP_TESTSERVER -Raw | ConvertFrom-Json
 }
