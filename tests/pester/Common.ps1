@@ -54,6 +54,20 @@ function Get-RawReceived {
     }
 }
 
+function Invoke-Failing {
+    # Runs commands that should (partly) fail, with their errors collected rather than thrown: the
+    # output, the error records and how long it took.
+    param([Parameter(Mandatory)] [scriptblock] $Command)
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $all = & { $ErrorActionPreference = 'Continue'; & $Command } 2>&1
+    $watch.Stop()
+    [pscustomobject]@{
+        Output  = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
+        Errors  = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
+        Seconds = $watch.Elapsed.TotalSeconds
+    }
+}
+
 function Get-PwshCommand {
     # The command line of a child PowerShell like this one (pwsh, or 'dotnet pwsh.dll' under 'dotnet tool exec').
     $process = [Environment]::ProcessPath

@@ -9,18 +9,6 @@ BeforeAll {
     $script:base = $srv.http
     $script:raw = $srv.raw
 
-    # Runs requests that should fail; returns the output, the error records and how long it took.
-    function Invoke-Failing([scriptblock]$Request) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        $sw.Stop()
-        [pscustomobject]@{
-            Output  = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors  = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-            Seconds = $sw.Elapsed.TotalSeconds
-        }
-    }
-
     # A loopback port nobody listens on.
     function Get-ClosedPort {
         $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)

@@ -14,15 +14,6 @@ BeforeAll {
     function Get-MaxConcurrency { (Invoke-AioRequest "$base/concurrency/stats").Json().max }
     function Get-CurrentConcurrency { (Invoke-AioRequest "$base/concurrency/stats").Json().current }
 
-    # Runs requests that should partly fail; returns the output and the error records.
-    function Invoke-Failing([scriptblock]$Request) {
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
     function Wait-Until([scriptblock]$Condition, [double]$Seconds = 5) {
         $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
         while (-not (& $Condition) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }

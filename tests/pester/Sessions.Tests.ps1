@@ -15,15 +15,6 @@ BeforeAll {
         [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
     }
 
-    # Runs requests that should fail; returns the output and the error records.
-    function Invoke-Failing([scriptblock]$Request) {
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
     $script:sessions = [Collections.Generic.List[object]]::new()
     function New-TrackedSession {
         $s = New-AioSession @args

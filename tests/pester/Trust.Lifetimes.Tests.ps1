@@ -21,17 +21,6 @@ BeforeAll {
             }
         }
     }
-
-    # Runs commands that should fail; returns the output, the error records and how long it took.
-    function Invoke-Failing([scriptblock] $Request) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        [pscustomobject]@{
-            Output  = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors  = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-            Seconds = $sw.Elapsed.TotalSeconds
-        }
-    }
 }
 
 Describe 'A -Stream response dropped without Close()' {

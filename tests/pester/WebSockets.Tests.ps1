@@ -27,15 +27,6 @@ BeforeAll {
         $ws
     }
 
-    # Runs commands that should fail; returns the output and the error records.
-    function Invoke-Failing([scriptblock]$Command) {
-        $all = & { $ErrorActionPreference = 'Continue'; & $Command } 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
     # A receive running in another runspace of this process (for Ctrl+C and second-receiver tests).
     function Start-BackgroundReceive($WebSocket) {
         $ps = [powershell]::Create()
