@@ -54,6 +54,34 @@ function Get-RawReceived {
     }
 }
 
+function Get-Recorded {
+    # The request heads the test server recorded under $Path (requests whose decoded path starts with
+    # it), oldest first; nothing when there are none. Read with PowerShell's own client, so a bug in
+    # AioHttp cannot hide itself. -Last: only the newest, and an error when there is none.
+    param([Parameter(Mandatory)] [string] $Path, [switch] $Last)
+    $server = Get-TestServer
+    $query = "path=$([uri]::EscapeDataString($Path))"
+    if ($Last) { return Invoke-RestMethod -Uri "$($server.http)/requests/last?$query" }
+    # Invoke-RestMethod writes a JSON array as one object: enumerate it, so no request is no output.
+    $all = Invoke-RestMethod -Uri "$($server.http)/requests/recent?$query"
+    foreach ($entry in $all) { $entry }
+}
+
+function Get-Sha256Hex {
+    # The SHA-256 of bytes or of a file, as lower-case hex (the form the test server reports).
+    [CmdletBinding(DefaultParameterSetName = 'Bytes')]
+    param(
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Bytes')] [AllowEmptyCollection()] [byte[]] $Bytes,
+        [Parameter(Mandatory, ParameterSetName = 'Path')] [string] $Path
+    )
+    if ($PSCmdlet.ParameterSetName -eq 'Path') { return (Get-FileHash -Algorithm SHA256 -LiteralPath $Path).Hash.ToLowerInvariant() }
+    [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant()
+}
+
+function New-TestCredential([string] $User = 'alice', [string] $Password = 's3cret') {
+    [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
+}
+
 function Invoke-Failing {
     # Runs commands that should (partly) fail, with their errors collected rather than thrown: the
     # output, the error records and how long it took.

@@ -13,9 +13,6 @@ BeforeAll {
         "$base/redirect-to?url=$([uri]::EscapeDataString($Target))&status_code=$Status"
     }
 
-    function New-TestCredential([string]$User = 'alice', [string]$Password = 's3cret') {
-        [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
-    }
 }
 
 Describe 'Following redirects' {

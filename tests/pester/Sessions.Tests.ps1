@@ -11,9 +11,6 @@ BeforeAll {
     # The same server by name: cookies from a host name are kept by a strict jar, unlike 127.0.0.1's.
     $script:localBase = $base -replace '127\.0\.0\.1', 'localhost'
 
-    function New-TestCredential([string]$User = 'alice', [string]$Password = 's3cret') {
-        [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
-    }
 
     $script:sessions = [Collections.Generic.List[object]]::new()
     function New-TrackedSession {

@@ -17,9 +17,6 @@ BeforeAll {
         "$From/redirect-to?url=$([uri]::EscapeDataString($Target))&status_code=$Status"
     }
 
-    function New-TestCredential([string]$User = 'alice', [string]$Password = 's3cret') {
-        [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
-    }
 
     # The header names the echo endpoint received.
     function Get-EchoedHeaderNames($Response) { @($Response.Json().headers.PSObject.Properties.Name) }
