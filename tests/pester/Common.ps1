@@ -96,6 +96,53 @@ function Invoke-Failing {
     }
 }
 
+function Wait-Until {
+    # Polls $Condition until it holds; an error naming $What when it still does not after $Seconds.
+    # For state that settles on its own (a peer starting, connections being given back), never for
+    # time itself: a test about expiry moves a clock instead.
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [Parameter(Mandatory)] [string] $What, [double] $Seconds = 15)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+function Get-FreeTcpPort {
+    # A loopback TCP port nobody listens on (for a peer to take, or to be refused on).
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Get-FreeUdpPort {
+    $udp = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+    try { $udp.Client.LocalEndPoint.Port } finally { $udp.Dispose() }
+}
+
+function Start-Dnsmasq {
+    # Debian's dnsmasq on a free loopback port, answering 127.0.0.1 for every name under $Domain and
+    # logging the queries it gets; $null when dnsmasq is not installed. Returns Process, Port,
+    # Server (for -NameServer) and Log; stop it with Stop-Peer.
+    param([Parameter(Mandatory)] [string] $Domain)
+    $dnsmasq = Get-Command dnsmasq -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $dnsmasq -and (Test-Path /usr/sbin/dnsmasq)) { $dnsmasq = Get-Command /usr/sbin/dnsmasq }
+    if (-not $dnsmasq) { return $null }
+    $port = Get-FreeUdpPort
+    $log = Join-Path $TestDrive "dnsmasq-$Domain.log"
+    $process = Start-Process $dnsmasq.Source -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
+        '-k', "--port=$port", '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts',
+        "--address=/$Domain/127.0.0.1", "--pid-file=$(Join-Path $TestDrive "dnsmasq-$Domain.pid")", '--log-queries', "--log-facility=$log")
+    Wait-Until { (Test-Path $log) -and (Select-String -Path $log -Pattern 'started' -Quiet) -or $process.HasExited } "dnsmasq on port $port"
+    if ($process.HasExited) { throw "dnsmasq exited: $(Get-Content "$log.err" -Raw)" }
+    [pscustomobject]@{ Process = $process; Port = $port; Server = "127.0.0.1:$port"; Log = $log }
+}
+
+function Stop-Peer($Peer) {
+    # Stops a peer process a test started (dnsmasq, tinyproxy); $null is fine.
+    if ($Peer -and -not $Peer.Process.HasExited) { $Peer.Process.Kill(); $null = $Peer.Process.WaitForExit(5000) }
+}
+
 function Get-PwshCommand {
     # The command line of a child PowerShell like this one (pwsh, or 'dotnet pwsh.dll' under 'dotnet tool exec').
     $process = [Environment]::ProcessPath

@@ -187,14 +187,12 @@ Describe 'Invoke-AioRequest -OutFile when the download fails' {
         try {
             $null = $ps.AddScript("Import-Module '$((Get-Module AioHttp).Path)'; Invoke-AioRequest '$base/drip?duration=20&numbytes=200' -OutFile '$dir/slow.bin'")
             $async = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
-            while (-not (Get-ChildItem $dir -Force) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Wait-Until { Get-ChildItem $dir -Force } 'the download to create its temporary file' 10
             @(Get-ChildItem $dir -Force) | Should -HaveCount 1   # the temporary file, while it runs
             $ps.Stop()
             $async.IsCompleted | Should -BeTrue
         } finally { $ps.Dispose() }
-        $deadline = [DateTime]::UtcNow.AddSeconds(5)
-        while ((Get-ChildItem $dir -Force) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Wait-Until { -not (Get-ChildItem $dir -Force) } 'the stopped download to remove its temporary file' 5
         @(Get-ChildItem $dir -Force) | Should -BeNullOrEmpty
     }
 

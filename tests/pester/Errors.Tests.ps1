@@ -8,18 +8,11 @@ BeforeAll {
     $script:srv = Get-TestServer
     $script:base = $srv.http
     $script:raw = $srv.raw
-
-    # A loopback port nobody listens on.
-    function Get-ClosedPort {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
-    }
 }
 
 Describe 'Connection failures map to aiohttp''s errors' {
     It 'a refused connection is ClientConnectorError naming host and port' {
-        $port = Get-ClosedPort
+        $port = Get-FreeTcpPort
         $r = Invoke-Failing { Invoke-AioRequest "http://127.0.0.1:$port/" }
         $r.Output | Should -BeNullOrEmpty
         $r.Errors.Count | Should -Be 1

@@ -13,11 +13,6 @@ BeforeAll {
     function Reset-Concurrency { $null = Invoke-AioRequest "$base/concurrency/reset" }
     function Get-MaxConcurrency { (Invoke-AioRequest "$base/concurrency/stats").Json().max }
     function Get-CurrentConcurrency { (Invoke-AioRequest "$base/concurrency/stats").Json().current }
-
-    function Wait-Until([scriptblock]$Condition, [double]$Seconds = 5) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-    }
 }
 
 Describe 'Piped inputs run concurrently up to -ThrottleLimit' {
@@ -99,8 +94,7 @@ Describe 'A failing input does not stop the others' {
     }
 
     It 'writes an error for a refused connection in the middle and the others still come out' {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $port = Get-FreeTcpPort
         $inputs = "$base/anything/1", "http://127.0.0.1:$port/", "$base/anything/3"
         $r = Invoke-Failing { $inputs | Invoke-AioRequest }
         $r.Output.Count | Should -Be 2
@@ -126,7 +120,7 @@ Describe 'Stopping early' {
             $first.Status | Should -Be 200
             # The first answer takes 2 s; running them all would take 6 s (12 s of delays, 2 at a time).
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 4.5
-            Wait-Until { $s.InUse -eq 0 -and $s.Waiting -eq 0 } 3
+            Wait-Until { $s.InUse -eq 0 -and $s.Waiting -eq 0 } 'the session''s connections to be given back' 3
             $s.InUse | Should -Be 0
             $s.Waiting | Should -Be 0
         }
@@ -142,7 +136,7 @@ Describe 'Stopping early' {
         $first.Status | Should -Be 200
         $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
         # The three 20 s requests were cancelled: the server sees their connections go.
-        Wait-Until { (Get-CurrentConcurrency) -eq 0 } 5
+        Wait-Until { (Get-CurrentConcurrency) -eq 0 } 'the server to see the cancelled requests go' 5
         Get-CurrentConcurrency | Should -Be 0
     }
 
@@ -152,15 +146,17 @@ Describe 'Stopping early' {
         $iss.ImportPSModule($modulePath)
         $ps = [powershell]::Create($iss)
         try {
-            $null = $ps.AddCommand('Invoke-AioRequest').AddParameter('Uri', "$base/delay/20")
+            $null = $ps.AddCommand('Invoke-AioRequest').AddParameter('Uri', "$base/concurrency?delay=20")
             $async = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 500
+            # Stop once the request is on the server, not while the runspace is still starting.
+            Wait-Until { (Get-CurrentConcurrency) -ge 1 } 'the request to reach the server'
             $sw = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $sw.Stop()
             $async.IsCompleted | Should -BeTrue
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 3
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            Wait-Until { (Get-CurrentConcurrency) -eq 0 } 'the server to see the stopped request go' 5
         }
         finally { $ps.Dispose() }
     }

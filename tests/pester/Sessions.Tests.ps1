@@ -175,8 +175,7 @@ Describe 'Close-AioSession' {
         $null = Invoke-AioRequest "$base/get" -Session $s
         $s.OpenConnections | Should -BeGreaterThan 0
         Close-AioSession $s
-        $deadline = [DateTime]::UtcNow.AddSeconds(5)
-        while ($s.OpenConnections -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Wait-Until { $s.OpenConnections -eq 0 } 'the closed session''s connections to close' 5
         $s.OpenConnections | Should -Be 0
     }
 }

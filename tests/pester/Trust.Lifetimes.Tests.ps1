@@ -122,8 +122,7 @@ Describe 'Invoke-AioRequest -Stream cut short by Select-Object -First' {
     AfterAll { Close-AioSession $cut }
 
     It 'leaves only the response it wrote holding a connection' {
-        $deadline = [DateTime]::UtcNow.AddSeconds(5)
-        while ($cut.InUse -gt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Wait-Until { $cut.InUse -le 1 } 'the responses Select-Object cut off to give their connections back' 5
         $cut.InUse | Should -Be 1
         $cut.LeakedResponses | Should -Be 0 -Because 'the others were closed, not left to the garbage collector'
     }

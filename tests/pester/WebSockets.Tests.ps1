@@ -404,8 +404,7 @@ Describe 'Failed connects and bad input' {
     }
 
     It 'is ClientConnectorError when nothing listens' {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $port = Get-FreeTcpPort
         $r = Invoke-Failing { Connect-AioWebSocket "ws://127.0.0.1:$port/ws/echo" }
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ClientConnectorError,*'
     }
