@@ -108,6 +108,26 @@ function Wait-Until {
     }
 }
 
+function Get-RedirectUrl {
+    # A URL on -From (the test server's http origin by default) that answers -Status with Location: $Target.
+    param([Parameter(Mandatory)] [string] $Target, [int] $Status = 302, [string] $From = (Get-TestServer).http)
+    "$From/redirect-to?url=$([uri]::EscapeDataString($Target))&status_code=$Status"
+}
+
+function Get-ByName([string] $Url) {
+    # The same URL with the host 127.0.0.1 named localhost: a strict jar keeps cookies from a host
+    # name (not from an IP address), and the test CA's certificates name localhost.
+    $Url -replace '127\.0\.0\.1', 'localhost'
+}
+
+function New-CookieFile {
+    # Writes a cookies.txt file (lines joined with LF) in the test drive; returns its path.
+    param([Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [string[]] $Lines)
+    $path = Join-Path $TestDrive $Name
+    [IO.File]::WriteAllText($path, (($Lines -join "`n") + "`n"))
+    $path
+}
+
 function Get-FreeTcpPort {
     # A loopback TCP port nobody listens on (for a peer to take, or to be refused on).
     $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
@@ -116,6 +136,7 @@ function Get-FreeTcpPort {
 }
 
 function Get-FreeUdpPort {
+    # A loopback UDP port nobody listens on (for dnsmasq).
     $udp = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
     try { $udp.Client.LocalEndPoint.Port } finally { $udp.Dispose() }
 }

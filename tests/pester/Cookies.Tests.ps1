@@ -38,10 +38,6 @@ BeforeAll {
         "$Origin/cookies/set-raw?$q"
     }
 
-    function New-CookieFile([string] $Path, [string[]] $Lines) {
-        [IO.File]::WriteAllText($Path, (($Lines -join "`n") + "`n"))
-    }
-
     $script:curl = Get-Command curl -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
 }
 
@@ -86,8 +82,7 @@ Describe 'The session cookie jar' {
     }
 
     It 'does not send a Secure cookie over plain http' {
-        $file = Join-Path $TestDrive 'secure.txt'
-        New-CookieFile $file @(
+        $file = New-CookieFile 'secure.txt' @(
             '# Netscape HTTP Cookie File'
             "localhost`tFALSE`t/`tTRUE`t0`tsec`ts1"
             "localhost`tFALSE`t/`tFALSE`t0`tplain`tp1"
@@ -363,8 +358,7 @@ Describe 'Cookie files: bad input' {
     AfterEach { Close-AioSession $s }
 
     It 'keeps the good lines of an import file and warns with the bad lines'' numbers' {
-        $file = Join-Path $TestDrive 'bad.txt'
-        New-CookieFile $file @(
+        $file = New-CookieFile 'bad.txt' @(
             '# Netscape HTTP Cookie File'                           # 1
             "localhost`tFALSE`t/`tFALSE`t0`tgood1`tv1"              # 2
             "this line has no tabs"                                 # 3

@@ -18,13 +18,6 @@ BeforeAll {
         (New-Item -ItemType Directory $path).FullName
     }
 
-    # The command line of a child PowerShell like this one (pwsh, or 'dotnet pwsh.dll').
-    function script:Get-PwshCommand {
-        $process = [Environment]::ProcessPath
-        if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @($process, (Join-Path $PSHOME 'pwsh.dll')) }
-        @($process)
-    }
-
     # Runs a script in a runspace with the module imported; returns its output and its progress records.
     function script:Invoke-WithProgress([string] $Script, [string] $Preference) {
         $ps = [powershell]::Create()

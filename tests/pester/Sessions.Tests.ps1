@@ -9,7 +9,7 @@ BeforeAll {
     $script:srv = Get-TestServer
     $script:base = $srv.http
     # The same server by name: cookies from a host name are kept by a strict jar, unlike 127.0.0.1's.
-    $script:localBase = $base -replace '127\.0\.0\.1', 'localhost'
+    $script:localBase = Get-ByName $base
 
 
     $script:sessions = [Collections.Generic.List[object]]::new()

@@ -72,7 +72,6 @@ BeforeAll {
     }
 
     # A name under which the script's peer is reached by host name (cookies are refused from IP hosts).
-    function Get-ByName([string] $Url) { $Url -replace '127\.0\.0\.1', 'localhost' }
 }
 
 Describe 'Every value that becomes a header refuses CR, LF and NUL before anything is sent' {
