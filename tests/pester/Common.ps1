@@ -122,7 +122,7 @@ function Get-ByName([string] $Url) {
 
 function New-CookieFile {
     # Writes a cookies.txt file (lines joined with LF) in the test drive; returns its path.
-    param([Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [string[]] $Lines)
+    param([Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [AllowEmptyString()] [string[]] $Lines)
     $path = Join-Path $TestDrive $Name
     [IO.File]::WriteAllText($path, (($Lines -join "`n") + "`n"))
     $path
