@@ -181,13 +181,24 @@ Describe 'Close-AioSession' {
 }
 
 Describe 'Session pool figures' {
-    It '<Name> is a number' -TestCases @(
-        @{ Name = 'OpenConnections' }, @{ Name = 'InUse' }, @{ Name = 'Idle' }, @{ Name = 'Waiting' }
-    ) {
+    It 'counts every open connection once, as in use or idle, as responses open and close' {
         $s = New-TrackedSession
-        $null = Invoke-AioRequest "$base/get" -Session $s
-        $s.$Name | Should -BeOfType ([int])
-        $s.$Name | Should -BeGreaterOrEqual 0
+        $first = Invoke-AioRequest "$base/get" -Session $s -Stream
+        $second = Invoke-AioRequest "$base/get" -Session $s -Stream
+        try {
+            $s.InUse | Should -Be 2
+            $s.Idle | Should -Be 0
+            $s.OpenConnections | Should -Be 2
+            $first.Close()
+            $s.InUse | Should -Be 1
+            $s.Idle | Should -Be 1
+            $s.OpenConnections | Should -Be 2
+        }
+        finally { $first.Close(); $second.Close() }
+        $s.InUse | Should -Be 0
+        $s.Idle | Should -Be 2
+        $s.OpenConnections | Should -Be 2
+        $s.Waiting | Should -Be 0
     }
 
     It 'counts a -Stream response as in use until it is closed' {
