@@ -67,6 +67,20 @@ function Get-Recorded {
     foreach ($entry in $all) { $entry }
 }
 
+# The test server's /concurrency endpoint counts the requests it has in flight. Reset-Concurrency
+# starts a new maximum; Get-MaxConcurrency gives the most at once since then, or, given a script,
+# resets, runs it and gives the most at once while it ran. Read with PowerShell's own client.
+function Reset-Concurrency { $null = Invoke-RestMethod "$((Get-TestServer).http)/concurrency/reset" }
+function Get-CurrentConcurrency { (Invoke-RestMethod "$((Get-TestServer).http)/concurrency/stats").current }
+function Get-MaxConcurrency {
+    param([scriptblock] $Run)
+    if ($Run) {
+        Reset-Concurrency
+        $null = & $Run
+    }
+    (Invoke-RestMethod "$((Get-TestServer).http)/concurrency/stats").max
+}
+
 function Get-Sha256Hex {
     # The SHA-256 of bytes or of a file, as lower-case hex (the form the test server reports).
     [CmdletBinding(DefaultParameterSetName = 'Bytes')]

@@ -5,12 +5,6 @@ BeforeAll {
     $script:srv = Get-TestServer
     $script:base = $srv.http
     $script:port = ([uri]$base).Port
-
-    function Get-MaxConcurrency([scriptblock] $Run) {
-        $null = Invoke-RestMethod "$base/concurrency/reset"
-        & $Run
-        (Invoke-RestMethod "$base/concurrency/stats").max
-    }
 }
 
 Describe 'Connection limits' {

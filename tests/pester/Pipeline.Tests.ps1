@@ -8,11 +8,6 @@ BeforeAll {
     . $PSScriptRoot/Common.ps1
     $script:srv = Get-TestServer
     $script:base = $srv.http
-
-    # The most requests the server saw at once since the last reset.
-    function Reset-Concurrency { $null = Invoke-AioRequest "$base/concurrency/reset" }
-    function Get-MaxConcurrency { (Invoke-AioRequest "$base/concurrency/stats").Json().max }
-    function Get-CurrentConcurrency { (Invoke-AioRequest "$base/concurrency/stats").Json().current }
 }
 
 Describe 'Piped inputs run concurrently up to -ThrottleLimit' {
