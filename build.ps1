@@ -44,6 +44,8 @@ $PesterVersion = '5.7.1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
+Import-Module (Join-Path $Root 'tests/TestServerControl.psm1') -Force
+
 function Write-Step([string] $Message) { Write-Host "==> $Message" -ForegroundColor Cyan }
 
 function Invoke-Native {
@@ -126,34 +128,14 @@ function Get-PesterModulePath {
     return $psd1
 }
 
-function Build-TestServer {
+function Start-LocalTestServer {
+    # The test server, built and started by tests/TestServerControl.psm1 (the path Pester files run on
+    # their own take too).
     Write-Step 'Building the test server'
-    $serverOut = Join-Path $Out 'testserver'
-    Invoke-Native dotnet @('build', (Join-Path $Root 'tests/TestServer/TestServer.csproj'), '-c', $Configuration, '-o', $serverOut, '--nologo', '-v', 'q', '-clp:NoSummary')
-    return (Join-Path $serverOut 'TestServer.dll')
-}
-
-function Start-TestServer([string] $ServerDll) {
-    $ready = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-testserver-$PID-$([guid]::NewGuid().ToString('n')).json"
-    $log = "$ready.log"
-    $process = Start-Process -FilePath dotnet -ArgumentList @($ServerDll, '--ready-file', $ready, '--parent-pid', $PID) -PassThru -RedirectStandardError $log -RedirectStandardOutput "$log.out"
-    $deadline = [DateTime]::UtcNow.AddSeconds(60)
-    while (-not (Test-Path $ready)) {
-        if ($process.HasExited) { throw "The test server exited with code $($process.ExitCode): $(Get-Content $log -Raw -ErrorAction SilentlyContinue)" }
-        if ([DateTime]::UtcNow -gt $deadline) { $process.Kill(); throw 'The test server did not start within 60 s.' }
-        Start-Sleep -Milliseconds 100
-    }
-    $info = Get-Content $ready -Raw | ConvertFrom-Json
-    Write-Step "Test server at $($info.http) (raw $($info.raw))"
-    return [pscustomobject]@{ Process = $process; ReadyFile = $ready; Info = $info }
-}
-
-function Stop-TestServer($Server) {
-    if ($Server -and -not $Server.Process.HasExited) {
-        $Server.Process.Kill($true)
-        $null = $Server.Process.WaitForExit(10000)
-    }
-    if ($Server) { Remove-Item $Server.ReadyFile -ErrorAction SilentlyContinue }
+    $dll = Build-TestServer -Configuration $Configuration -OutputPath (Join-Path $Out 'testserver')
+    $server = Start-TestServer $dll
+    Write-Step "Test server at $($server.Info.http) (raw $($server.Info.raw))"
+    return $server
 }
 
 function Invoke-XunitTests {
@@ -199,7 +181,7 @@ function Invoke-Test {
     }
     $server = $null
     try {
-        $server = Start-TestServer (Build-TestServer)
+        $server = Start-LocalTestServer
         $p = Invoke-PesterTests $server
         Write-Host "pester: $($p.Passed) passed, $($p.Failed) failed, $($p.Skipped) skipped"
         $totals.Passed += $p.Passed; $totals.Failed += $p.Failed; $totals.Skipped += $p.Skipped
@@ -218,7 +200,7 @@ function Invoke-Demo {
     Build-Module
     $server = $null
     try {
-        $server = Start-TestServer (Build-TestServer)
+        $server = Start-LocalTestServer
         $code = Invoke-ChildPwsh (Join-Path $Root 'tools/Demo.ps1') @('-ModulePath', (Join-Path $ModuleOut 'AioHttp.psd1'), '-BaseUrl', $server.Info.http)
         if ($code -ne 0) { throw "The demo failed (exit code $code)." }
     } finally {
@@ -233,7 +215,7 @@ function Invoke-Bench {
     $server = $null
     $failed = 0
     try {
-        $server = Start-TestServer (Build-TestServer)
+        $server = Start-LocalTestServer
         foreach ($bench in $benches) {
             Write-Step "Benchmark $($bench.Name)"
             $code = Invoke-ChildPwsh $bench.FullName @('-ModulePath', (Join-Path $ModuleOut 'AioHttp.psd1'), '-ServerInfo', $server.ReadyFile)

@@ -1,5 +1,7 @@
-# Shared set-up for the Pester tests: imports the built module and finds the test server that
-# build.ps1 started (or starts one, when a test file is run on its own).
+# Shared set-up for the Pester tests, dot-sourced by every test file in BeforeAll: imports the built
+# module, finds the test server that build.ps1 started (or starts one through
+# tests/TestServerControl.psm1 when a test file is run on its own), and holds every helper more than
+# one test file uses; a helper one file alone needs stays in that file.
 $ErrorActionPreference = 'Stop'
 
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
@@ -12,19 +14,12 @@ if (-not (Get-Module AioHttp)) {
 function Get-TestServer {
     # Returns the server's addresses: http, http2 (a second origin) and raw (misbehaving responses).
     if (-not $env:AIOHTTP_TESTSERVER -or -not (Test-Path $env:AIOHTTP_TESTSERVER)) {
+        # Run on its own (not through build.ps1): start a server for this process the way build.ps1
+        # does; it stops when this process ends.
+        Import-Module (Join-Path $script:RepoRoot 'tests/TestServerControl.psm1')
         $dll = Join-Path $script:RepoRoot 'out/testserver/TestServer.dll'
-        if (-not (Test-Path $dll)) {
-            & dotnet build (Join-Path $script:RepoRoot 'tests/TestServer/TestServer.csproj') -c Release -o (Split-Path $dll) --nologo -v q | Out-Null
-        }
-        $ready = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-testserver-$PID.json"
-        Remove-Item $ready -ErrorAction SilentlyContinue
-        $null = Start-Process dotnet -ArgumentList @($dll, '--ready-file', $ready, '--parent-pid', $PID) -PassThru
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-Path $ready)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw 'The test server did not start within 60 s.' }
-            Start-Sleep -Milliseconds 100
-        }
-        $env:AIOHTTP_TESTSERVER = $ready
+        if (-not (Test-Path $dll)) { $dll = Build-TestServer -OutputPath (Split-Path $dll) }
+        $env:AIOHTTP_TESTSERVER = (Start-TestServer $dll).ReadyFile
     }
     Get-Content $env:AIOHTTP_TESTSERVER -Raw | ConvertFrom-Json
 }
@@ -57,6 +52,130 @@ function Get-RawReceived {
         $bytes = [Convert]::FromBase64String($b64)
         if ($AsBytes) { , $bytes } else { [Text.Encoding]::Latin1.GetString($bytes) }
     }
+}
+
+function Get-Recorded {
+    # The request heads the test server recorded under $Path (requests whose decoded path starts with
+    # it), oldest first; nothing when there are none. Read with PowerShell's own client, so a bug in
+    # AioHttp cannot hide itself. -Last: only the newest, and an error when there is none.
+    param([Parameter(Mandatory)] [string] $Path, [switch] $Last)
+    $server = Get-TestServer
+    $query = "path=$([uri]::EscapeDataString($Path))"
+    if ($Last) { return Invoke-RestMethod -Uri "$($server.http)/requests/last?$query" }
+    # Invoke-RestMethod writes a JSON array as one object: enumerate it, so no request is no output.
+    $all = Invoke-RestMethod -Uri "$($server.http)/requests/recent?$query"
+    foreach ($entry in $all) { $entry }
+}
+
+# The test server's /concurrency endpoint counts the requests it has in flight. Reset-Concurrency
+# starts a new maximum; Get-MaxConcurrency gives the most at once since then, or, given a script,
+# resets, runs it and gives the most at once while it ran. Read with PowerShell's own client.
+function Reset-Concurrency { $null = Invoke-RestMethod "$((Get-TestServer).http)/concurrency/reset" }
+function Get-CurrentConcurrency { (Invoke-RestMethod "$((Get-TestServer).http)/concurrency/stats").current }
+function Get-MaxConcurrency {
+    param([scriptblock] $Run)
+    if ($Run) {
+        Reset-Concurrency
+        $null = & $Run
+    }
+    (Invoke-RestMethod "$((Get-TestServer).http)/concurrency/stats").max
+}
+
+function Get-Sha256Hex {
+    # The SHA-256 of bytes or of a file, as lower-case hex (the form the test server reports).
+    [CmdletBinding(DefaultParameterSetName = 'Bytes')]
+    param(
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Bytes')] [AllowEmptyCollection()] [byte[]] $Bytes,
+        [Parameter(Mandatory, ParameterSetName = 'Path')] [string] $Path
+    )
+    if ($PSCmdlet.ParameterSetName -eq 'Path') { return (Get-FileHash -Algorithm SHA256 -LiteralPath $Path).Hash.ToLowerInvariant() }
+    [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant()
+}
+
+function New-TestCredential([string] $User = 'alice', [string] $Password = 's3cret') {
+    [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
+}
+
+function Invoke-Failing {
+    # Runs commands that should (partly) fail, with their errors collected rather than thrown: the
+    # output, the error records and how long it took.
+    param([Parameter(Mandatory)] [scriptblock] $Command)
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $all = & { $ErrorActionPreference = 'Continue'; & $Command } 2>&1
+    $watch.Stop()
+    [pscustomobject]@{
+        Output  = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
+        Errors  = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
+        Seconds = $watch.Elapsed.TotalSeconds
+    }
+}
+
+function Wait-Until {
+    # Polls $Condition until it holds; an error naming $What when it still does not after $Seconds.
+    # For state that settles on its own (a peer starting, connections being given back), never for
+    # time itself: a test about expiry moves a clock instead.
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [Parameter(Mandatory)] [string] $What, [double] $Seconds = 15)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+function Get-RedirectUrl {
+    # A URL on -From (the test server's http origin by default) that answers -Status with Location: $Target.
+    param([Parameter(Mandatory)] [string] $Target, [int] $Status = 302, [string] $From = (Get-TestServer).http)
+    "$From/redirect-to?url=$([uri]::EscapeDataString($Target))&status_code=$Status"
+}
+
+function Get-ByName([string] $Url) {
+    # The same URL with the host 127.0.0.1 named localhost: a strict jar keeps cookies from a host
+    # name (not from an IP address), and the test CA's certificates name localhost.
+    $Url -replace '127\.0\.0\.1', 'localhost'
+}
+
+function New-CookieFile {
+    # Writes a cookies.txt file (lines joined with LF) in the test drive; returns its path.
+    param([Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [AllowEmptyString()] [string[]] $Lines)
+    $path = Join-Path $TestDrive $Name
+    [IO.File]::WriteAllText($path, (($Lines -join "`n") + "`n"))
+    $path
+}
+
+function Get-FreeTcpPort {
+    # A loopback TCP port nobody listens on (for a peer to take, or to be refused on).
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Get-FreeUdpPort {
+    # A loopback UDP port nobody listens on (for dnsmasq).
+    $udp = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
+    try { $udp.Client.LocalEndPoint.Port } finally { $udp.Dispose() }
+}
+
+function Start-Dnsmasq {
+    # Debian's dnsmasq on a free loopback port, answering 127.0.0.1 for every name under $Domain and
+    # logging the queries it gets; $null when dnsmasq is not installed. Returns Process, Port,
+    # Server (for -NameServer) and Log; stop it with Stop-Peer.
+    param([Parameter(Mandatory)] [string] $Domain)
+    $dnsmasq = Get-Command dnsmasq -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $dnsmasq -and (Test-Path /usr/sbin/dnsmasq)) { $dnsmasq = Get-Command /usr/sbin/dnsmasq }
+    if (-not $dnsmasq) { return $null }
+    $port = Get-FreeUdpPort
+    $log = Join-Path $TestDrive "dnsmasq-$Domain.log"
+    $process = Start-Process $dnsmasq.Source -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
+        '-k', "--port=$port", '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts',
+        "--address=/$Domain/127.0.0.1", "--pid-file=$(Join-Path $TestDrive "dnsmasq-$Domain.pid")", '--log-queries', "--log-facility=$log")
+    Wait-Until { (Test-Path $log) -and (Select-String -Path $log -Pattern 'started' -Quiet) -or $process.HasExited } "dnsmasq on port $port"
+    if ($process.HasExited) { throw "dnsmasq exited: $(Get-Content "$log.err" -Raw)" }
+    [pscustomobject]@{ Process = $process; Port = $port; Server = "127.0.0.1:$port"; Log = $log }
+}
+
+function Stop-Peer($Peer) {
+    # Stops a peer process a test started (dnsmasq, tinyproxy); $null is fine.
+    if ($Peer -and -not $Peer.Process.HasExited) { $Peer.Process.Kill(); $null = $Peer.Process.WaitForExit(5000) }
 }
 
 function Get-PwshCommand {

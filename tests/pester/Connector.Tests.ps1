@@ -5,12 +5,6 @@ BeforeAll {
     $script:srv = Get-TestServer
     $script:base = $srv.http
     $script:port = ([uri]$base).Port
-
-    function Get-MaxConcurrency([scriptblock] $Run) {
-        $null = Invoke-RestMethod "$base/concurrency/reset"
-        & $Run
-        (Invoke-RestMethod "$base/concurrency/stats").max
-    }
 }
 
 Describe 'Connection limits' {
@@ -98,8 +92,7 @@ Describe 'Live pool figures' {
             $manifest = Join-Path (Get-Module AioHttp).ModuleBase 'AioHttp.psd1'
             $null = $ps.AddScript({ param($s, $u, $m) Import-Module $m; Invoke-AioRequest $u -Session $s }).AddArgument($s).AddArgument("$base/get").AddArgument($manifest)
             $async = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
-            while ($s.Waiting -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Wait-Until { $s.Waiting -ge 1 } 'the second request to wait for the slot' 10
             $s.Waiting | Should -Be 1
             $held.Close()
             $result = $ps.EndInvoke($async)

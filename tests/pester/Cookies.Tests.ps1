@@ -38,8 +38,24 @@ BeforeAll {
         "$Origin/cookies/set-raw?$q"
     }
 
-    function New-CookieFile([string] $Path, [string[]] $Lines) {
-        [IO.File]::WriteAllText($Path, (($Lines -join "`n") + "`n"))
+    # A TimeProvider the test moves by hand, for the jar's expiry (compiled on first use).
+    function New-TestClock {
+        if (-not ('AioHttpTests.ManualClock' -as [type])) {
+            Add-Type -TypeDefinition @'
+using System;
+using System.Threading;
+namespace AioHttpTests
+{
+    public sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = DateTimeOffset.UtcNow.UtcTicks;
+        public override DateTimeOffset GetUtcNow() => new DateTimeOffset(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    }
+}
+'@
+        }
+        [AioHttpTests.ManualClock]::new()
     }
 
     $script:curl = Get-Command curl -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
@@ -69,12 +85,25 @@ Describe 'The session cookie jar' {
     }
 
     It 'expires a cookie by Max-Age' {
-        Invoke-AioRequest (Get-RawUrl $lh 'short=1; Max-Age=1; Path=/', 'long=1; Max-Age=3600; Path=/') -Session $s | Out-Null
-        (Get-SentCookies "$lh/cookies" $s).short | Should -Be '1'
-        Start-Sleep -Seconds 2
-        $sent = Get-SentCookies "$lh/cookies" $s
-        $sent.ContainsKey('short') | Should -BeFalse
-        $sent.long | Should -Be '1'
+        # The jar reads a clock the test moves, so nothing waits for real time to pass. New-AioSession
+        # takes no clock: the session is built from the engine's types, and what it sent is read back
+        # from the server's recorder.
+        $clock = New-TestClock
+        $timed = [AioHttp.ClientSession]::new([AioHttp.ClientSessionOptions]@{ CookieJar = [AioHttp.CookieJar]::new($false, $clock) })
+        function Get-SentPairs {
+            $path = "/anything/$([guid]::NewGuid().ToString('N'))"
+            $null = Invoke-AioRequest "$lh$path" -Session $timed
+            @((Get-Recorded $path -Last).headers | Where-Object { $_[0] -eq 'Cookie' } | ForEach-Object { $_[1] -split '; ' }) | Sort-Object
+        }
+        try {
+            $null = Invoke-AioRequest (Get-RawUrl $lh 'short=1; Max-Age=60; Path=/', 'long=1; Max-Age=3600; Path=/') -Session $timed
+            $clock.Advance([TimeSpan]::FromSeconds(59))
+            Get-SentPairs | Should -Be @('long=1', 'short=1')
+            $clock.Advance([TimeSpan]::FromSeconds(2))
+            Get-SentPairs | Should -Be @('long=1')
+            @(Get-AioCookie -Session $timed | ForEach-Object Name) | Should -Be @('long')
+        }
+        finally { Close-AioSession $timed }
     }
 
     It 'refuses a Secure cookie set over plain http' {
@@ -86,8 +115,7 @@ Describe 'The session cookie jar' {
     }
 
     It 'does not send a Secure cookie over plain http' {
-        $file = Join-Path $TestDrive 'secure.txt'
-        New-CookieFile $file @(
+        $file = New-CookieFile 'secure.txt' @(
             '# Netscape HTTP Cookie File'
             "localhost`tFALSE`t/`tTRUE`t0`tsec`ts1"
             "localhost`tFALSE`t/`tFALSE`t0`tplain`tp1"
@@ -363,8 +391,7 @@ Describe 'Cookie files: bad input' {
     AfterEach { Close-AioSession $s }
 
     It 'keeps the good lines of an import file and warns with the bad lines'' numbers' {
-        $file = Join-Path $TestDrive 'bad.txt'
-        New-CookieFile $file @(
+        $file = New-CookieFile 'bad.txt' @(
             '# Netscape HTTP Cookie File'                           # 1
             "localhost`tFALSE`t/`tFALSE`t0`tgood1`tv1"              # 2
             "this line has no tabs"                                 # 3

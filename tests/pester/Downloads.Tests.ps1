@@ -10,22 +10,12 @@ BeforeAll {
     $script:base = $srv.http
     $script:raw = $srv.raw
 
-    function script:Get-BodyHash([string] $Url) {
-        [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData((Invoke-AioRequest $Url).Read()))
-    }
-    function script:Get-FileSha([string] $Path) { (Get-FileHash -Algorithm SHA256 $Path).Hash }
+    function script:Get-BodyHash([string] $Url) { Get-Sha256Hex (Invoke-AioRequest $Url).Read() }
 
     # A fresh empty folder for each test.
     function script:New-TestFolder {
         $path = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
         (New-Item -ItemType Directory $path).FullName
-    }
-
-    # The command line of a child PowerShell like this one (pwsh, or 'dotnet pwsh.dll').
-    function script:Get-PwshCommand {
-        $process = [Environment]::ProcessPath
-        if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @($process, (Join-Path $PSHOME 'pwsh.dll')) }
-        @($process)
     }
 
     # Runs a script in a runspace with the module imported; returns its output and its progress records.
@@ -47,13 +37,13 @@ Describe 'Invoke-AioRequest -OutFile' {
         $out = Invoke-AioRequest "$base/bytes/300000?seed=11" -OutFile $file
         $out | Should -BeNullOrEmpty
         (Get-Item $file).Length | Should -Be 300000
-        Get-FileSha $file | Should -BeExactly (Get-BodyHash "$base/bytes/300000?seed=11")
+        Get-Sha256Hex -Path $file | Should -BeExactly (Get-BodyHash "$base/bytes/300000?seed=11")
     }
 
     It 'saves a chunked body of unknown length too' {
         $file = Join-Path (New-TestFolder) 'chunked.bin'
         Invoke-AioRequest "$base/stream-bytes/200000?seed=4&chunk_size=7000" -OutFile $file
-        Get-FileSha $file | Should -BeExactly (Get-BodyHash "$base/stream-bytes/200000?seed=4&chunk_size=7000")
+        Get-Sha256Hex -Path $file | Should -BeExactly (Get-BodyHash "$base/stream-bytes/200000?seed=4&chunk_size=7000")
     }
 
     It 'with -PassThru writes the response, its body consumed and SavedTo naming the file' {
@@ -79,7 +69,7 @@ Describe 'Invoke-AioRequest -OutFile' {
         $file = Join-Path (New-TestFolder) 'old.bin'
         [IO.File]::WriteAllBytes($file, [byte[]]::new(5000))
         Invoke-AioRequest "$base/bytes/100?seed=9" -OutFile $file
-        Get-FileSha $file | Should -BeExactly (Get-BodyHash "$base/bytes/100?seed=9")
+        Get-Sha256Hex -Path $file | Should -BeExactly (Get-BodyHash "$base/bytes/100?seed=9")
     }
 
     It 'saves the decoded body of a gzip response' {
@@ -137,7 +127,7 @@ Describe 'Invoke-AioRequest -OutFile with a folder' {
         $out = $urls | Invoke-AioRequest -OutFile $dir -ThrottleLimit 4
         $out | Should -BeNullOrEmpty
         foreach ($n in 1000, 2000, 3000, 4000) {
-            Get-FileSha (Join-Path $dir "$n") | Should -BeExactly (Get-BodyHash "$base/bytes/${n}?seed=$n")
+            Get-Sha256Hex -Path (Join-Path $dir "$n") | Should -BeExactly (Get-BodyHash "$base/bytes/${n}?seed=$n")
         }
         @(Get-ChildItem $dir -Force) | Should -HaveCount 4
     }
@@ -190,14 +180,12 @@ Describe 'Invoke-AioRequest -OutFile when the download fails' {
         try {
             $null = $ps.AddScript("Import-Module '$((Get-Module AioHttp).Path)'; Invoke-AioRequest '$base/drip?duration=20&numbytes=200' -OutFile '$dir/slow.bin'")
             $async = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
-            while (-not (Get-ChildItem $dir -Force) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Wait-Until { Get-ChildItem $dir -Force } 'the download to create its temporary file' 10
             @(Get-ChildItem $dir -Force) | Should -HaveCount 1   # the temporary file, while it runs
             $ps.Stop()
             $async.IsCompleted | Should -BeTrue
         } finally { $ps.Dispose() }
-        $deadline = [DateTime]::UtcNow.AddSeconds(5)
-        while ((Get-ChildItem $dir -Force) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Wait-Until { -not (Get-ChildItem $dir -Force) } 'the stopped download to remove its temporary file' 5
         @(Get-ChildItem $dir -Force) | Should -BeNullOrEmpty
     }
 
@@ -218,17 +206,17 @@ Describe 'Invoke-AioRequest -OutFile -Resume' {
         $r.Status | Should -Be 206
         $r.RequestInfo.Headers['Range'] | Should -Be 'bytes=50000-'
         (Get-Item $file).Length | Should -Be 100000
-        Get-FileSha $file | Should -BeExactly ([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($full)))
+        Get-Sha256Hex -Path $file | Should -BeExactly (Get-Sha256Hex $full)
     }
 
     It 'does nothing to a file that is already complete (416)' {
         $file = Join-Path (New-TestFolder) 'done.bin'
         [IO.File]::WriteAllBytes($file, (Invoke-AioRequest "$base/range/3000").Read())
-        $before = Get-FileSha $file
+        $before = Get-Sha256Hex -Path $file
         $r = Invoke-AioRequest "$base/range/3000" -OutFile $file -Resume -PassThru
         $r.Status | Should -Be 416
         $r.SavedTo | Should -Be $file
-        Get-FileSha $file | Should -BeExactly $before
+        Get-Sha256Hex -Path $file | Should -BeExactly $before
     }
 
     It 'rewrites the file from scratch when the server ignores Range (200)' {
@@ -236,7 +224,7 @@ Describe 'Invoke-AioRequest -OutFile -Resume' {
         [IO.File]::WriteAllBytes($file, [byte[]](1..100))
         $r = Invoke-AioRequest "$base/bytes/5000?seed=8" -OutFile $file -Resume -PassThru
         $r.Status | Should -Be 200
-        Get-FileSha $file | Should -BeExactly (Get-BodyHash "$base/bytes/5000?seed=8")
+        Get-Sha256Hex -Path $file | Should -BeExactly (Get-BodyHash "$base/bytes/5000?seed=8")
     }
 
     It 'downloads the whole file when there is nothing to resume, without a Range header' {
@@ -349,7 +337,7 @@ Describe 'A -Stream response read with each .Content method' {
         $file = Join-Path (New-TestFolder) 'loop.bin'
         $fs = [IO.File]::Create($file)
         try { while (($chunk = $r.Content.ReadAny()).Length -gt 0) { $fs.Write($chunk, 0, $chunk.Length) } } finally { $fs.Dispose(); $r.Close() }
-        Get-FileSha $file | Should -BeExactly $expected
+        Get-Sha256Hex -Path $file | Should -BeExactly $expected
     }
 
     It 'gives the same bytes through Read(n), ReadExactly(n), ReadLineBytes() and Read() in turn' {

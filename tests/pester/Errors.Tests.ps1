@@ -8,30 +8,11 @@ BeforeAll {
     $script:srv = Get-TestServer
     $script:base = $srv.http
     $script:raw = $srv.raw
-
-    # Runs requests that should fail; returns the output, the error records and how long it took.
-    function Invoke-Failing([scriptblock]$Request) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        $sw.Stop()
-        [pscustomobject]@{
-            Output  = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors  = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-            Seconds = $sw.Elapsed.TotalSeconds
-        }
-    }
-
-    # A loopback port nobody listens on.
-    function Get-ClosedPort {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
-    }
 }
 
 Describe 'Connection failures map to aiohttp''s errors' {
     It 'a refused connection is ClientConnectorError naming host and port' {
-        $port = Get-ClosedPort
+        $port = Get-FreeTcpPort
         $r = Invoke-Failing { Invoke-AioRequest "http://127.0.0.1:$port/" }
         $r.Output | Should -BeNullOrEmpty
         $r.Errors.Count | Should -Be 1

@@ -8,25 +8,6 @@ BeforeAll {
     . $PSScriptRoot/Common.ps1
     $script:srv = Get-TestServer
     $script:base = $srv.http
-
-    # The most requests the server saw at once since the last reset.
-    function Reset-Concurrency { $null = Invoke-AioRequest "$base/concurrency/reset" }
-    function Get-MaxConcurrency { (Invoke-AioRequest "$base/concurrency/stats").Json().max }
-    function Get-CurrentConcurrency { (Invoke-AioRequest "$base/concurrency/stats").Json().current }
-
-    # Runs requests that should partly fail; returns the output and the error records.
-    function Invoke-Failing([scriptblock]$Request) {
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
-    function Wait-Until([scriptblock]$Condition, [double]$Seconds = 5) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-    }
 }
 
 Describe 'Piped inputs run concurrently up to -ThrottleLimit' {
@@ -108,8 +89,7 @@ Describe 'A failing input does not stop the others' {
     }
 
     It 'writes an error for a refused connection in the middle and the others still come out' {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $port = Get-FreeTcpPort
         $inputs = "$base/anything/1", "http://127.0.0.1:$port/", "$base/anything/3"
         $r = Invoke-Failing { $inputs | Invoke-AioRequest }
         $r.Output.Count | Should -Be 2
@@ -135,7 +115,7 @@ Describe 'Stopping early' {
             $first.Status | Should -Be 200
             # The first answer takes 2 s; running them all would take 6 s (12 s of delays, 2 at a time).
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 4.5
-            Wait-Until { $s.InUse -eq 0 -and $s.Waiting -eq 0 } 3
+            Wait-Until { $s.InUse -eq 0 -and $s.Waiting -eq 0 } 'the session''s connections to be given back' 3
             $s.InUse | Should -Be 0
             $s.Waiting | Should -Be 0
         }
@@ -151,7 +131,7 @@ Describe 'Stopping early' {
         $first.Status | Should -Be 200
         $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
         # The three 20 s requests were cancelled: the server sees their connections go.
-        Wait-Until { (Get-CurrentConcurrency) -eq 0 } 5
+        Wait-Until { (Get-CurrentConcurrency) -eq 0 } 'the server to see the cancelled requests go' 5
         Get-CurrentConcurrency | Should -Be 0
     }
 
@@ -161,15 +141,17 @@ Describe 'Stopping early' {
         $iss.ImportPSModule($modulePath)
         $ps = [powershell]::Create($iss)
         try {
-            $null = $ps.AddCommand('Invoke-AioRequest').AddParameter('Uri', "$base/delay/20")
+            $null = $ps.AddCommand('Invoke-AioRequest').AddParameter('Uri', "$base/concurrency?delay=20")
             $async = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 500
+            # Stop once the request is on the server, not while the runspace is still starting.
+            Wait-Until { (Get-CurrentConcurrency) -ge 1 } 'the request to reach the server'
             $sw = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $sw.Stop()
             $async.IsCompleted | Should -BeTrue
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 3
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            Wait-Until { (Get-CurrentConcurrency) -eq 0 } 'the server to see the stopped request go' 5
         }
         finally { $ps.Dispose() }
     }

@@ -8,14 +8,6 @@ BeforeAll {
     $script:srv = Get-TestServer
     $script:base = $srv.http
 
-    # A URL on the test server that answers <status> with Location: <target>.
-    function Get-RedirectUrl([string]$Target, [int]$Status = 302) {
-        "$base/redirect-to?url=$([uri]::EscapeDataString($Target))&status_code=$Status"
-    }
-
-    function New-TestCredential([string]$User = 'alice', [string]$Password = 's3cret') {
-        [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
-    }
 }
 
 Describe 'Following redirects' {

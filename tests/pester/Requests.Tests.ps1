@@ -12,26 +12,10 @@ BeforeAll {
     # A path no other test uses, so the server's request log can be filtered to this test alone.
     function script:New-TestPath([string] $Prefix = '/anything') { "$Prefix/$([guid]::NewGuid().ToString('N'))" }
 
-    # The request heads the server received under $Path (oldest first), read with PowerShell's own
-    # client so a bug in AioHttp cannot hide itself.
-    function script:Get-Recorded([string] $Path) {
-        # Invoke-RestMethod writes a JSON array as one object: enumerate it, so no request is no output.
-        $all = Invoke-RestMethod -Uri "$script:base/requests/recent?path=$([uri]::EscapeDataString($Path))"
-        foreach ($entry in $all) { $entry }
-    }
-
     # The values of header $Name in a recorded request head (names compared case-insensitively),
     # always as an array (one element per header line).
     function script:Get-RecordedHeader($Entry, [string] $Name) {
         , [string[]]@($Entry.headers | Where-Object { $_[0] -eq $Name } | ForEach-Object { $_[1] })
-    }
-
-    function script:Get-Sha256Hex([byte[]] $Bytes) {
-        [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant()
-    }
-
-    function script:New-Credential([string] $User, [string] $Password) {
-        [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
     }
 }
 
@@ -370,7 +354,7 @@ Describe 'Bodyless requests' {
 Describe 'Invoke-AioRequest -Credential' {
     It 'authenticates with Basic auth from a PSCredential' {
         $path = '/basic-auth/u/p'
-        $r = Invoke-AioRequest "$base$path" -Credential (New-Credential 'u' 'p')
+        $r = Invoke-AioRequest "$base$path" -Credential (New-TestCredential 'u' 'p')
         $r.Status | Should -Be 200
         $r.Json().authenticated | Should -BeTrue
         $r.Json().user | Should -BeExactly 'u'
@@ -378,13 +362,13 @@ Describe 'Invoke-AioRequest -Credential' {
     }
 
     It 'encodes a non-ASCII password as UTF-8' {
-        $r = Invoke-AioRequest "$base/basic-auth/user/p%C3%A4ss" -Credential (New-Credential 'user' 'päss')
+        $r = Invoke-AioRequest "$base/basic-auth/user/p%C3%A4ss" -Credential (New-TestCredential 'user' 'päss')
         $r.Json().authenticated | Should -BeTrue
     }
 
     It 'reports a wrong password as a ClientResponseError with status 401' {
         $err = $null
-        $out = Invoke-AioRequest "$base/basic-auth/u/p" -Credential (New-Credential 'u' 'wrong') -ErrorVariable err -ErrorAction SilentlyContinue
+        $out = Invoke-AioRequest "$base/basic-auth/u/p" -Credential (New-TestCredential 'u' 'wrong') -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $err | Should -HaveCount 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ClientResponseError*'

@@ -37,19 +37,18 @@ Describe 'An untrusted server certificate' {
 Describe 'Certificates from the test CA' {
     BeforeAll {
         $script:tls = $srv.tls
-        # The CA-signed server certificates name localhost (and 127.0.0.1 for the good one).
-        function script:On([string] $url) { $url -replace '127\.0\.0\.1', 'localhost' }
+        # The CA-signed server certificates name localhost (and 127.0.0.1 for the good one), hence Get-ByName.
     }
 
     It 'are trusted with -CaFile' {
         $s = New-AioSession -CaFile $tls.caFile
-        try { (Invoke-AioRequest "$(On $tls.trusted)/get" -Session $s).Status | Should -Be 200 }
+        try { (Invoke-AioRequest "$(Get-ByName $tls.trusted)/get" -Session $s).Status | Should -Be 200 }
         finally { Close-AioSession $s }
     }
 
     It 'are refused without -CaFile (not issued by a trusted CA)' {
         $err = $null
-        Invoke-AioRequest "$(On $tls.trusted)/get" -ErrorAction SilentlyContinue -ErrorVariable err
+        Invoke-AioRequest "$(Get-ByName $tls.trusted)/get" -ErrorAction SilentlyContinue -ErrorVariable err
         $err[0].Exception | Should -BeOfType ([AioHttp.ClientConnectorCertificateException])
         $err[0].Exception.Message | Should -Match 'not issued by a trusted CA'
     }
@@ -58,7 +57,7 @@ Describe 'Certificates from the test CA' {
         $s = New-AioSession -CaFile $tls.caFile
         try {
             $err = $null
-            Invoke-AioRequest "$(On $tls.expired)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            Invoke-AioRequest "$(Get-ByName $tls.expired)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ClientConnectorCertificateError,*'
             $err[0].Exception.Message | Should -Match 'expired'
         }
@@ -69,7 +68,7 @@ Describe 'Certificates from the test CA' {
         $s = New-AioSession -CaFile $tls.caFile
         try {
             $err = $null
-            Invoke-AioRequest "$(On $tls.wrongHost)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            Invoke-AioRequest "$(Get-ByName $tls.wrongHost)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
             $err[0].Exception | Should -BeOfType ([AioHttp.ClientSslException])
             $err[0].Exception.Message | Should -Match "not valid for the host name 'localhost'"
         }
@@ -78,13 +77,13 @@ Describe 'Certificates from the test CA' {
 
     It 'a server that requires a client certificate accepts ours from -ClientCertificate and -ClientKey' {
         $s = New-AioSession -CaFile $tls.caFile -ClientCertificate $tls.clientCert -ClientKey $tls.clientKey
-        try { (Invoke-AioRequest "$(On $tls.clientAuth)/get" -Session $s).Status | Should -Be 200 }
+        try { (Invoke-AioRequest "$(Get-ByName $tls.clientAuth)/get" -Session $s).Status | Should -Be 200 }
         finally { Close-AioSession $s }
     }
 
     It 'accepts a combined PEM file holding certificate and key' {
         $s = New-AioSession -CaFile $tls.caFile -ClientCertificate $tls.clientCombined
-        try { (Invoke-AioRequest "$(On $tls.clientAuth)/get" -Session $s).Status | Should -Be 200 }
+        try { (Invoke-AioRequest "$(Get-ByName $tls.clientAuth)/get" -Session $s).Status | Should -Be 200 }
         finally { Close-AioSession $s }
     }
 
@@ -92,7 +91,7 @@ Describe 'Certificates from the test CA' {
         $s = New-AioSession -CaFile $tls.caFile
         try {
             $err = $null
-            Invoke-AioRequest "$(On $tls.clientAuth)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            Invoke-AioRequest "$(Get-ByName $tls.clientAuth)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
             $err.Count | Should -BeGreaterThan 0
             $err[0].Exception | Should -BeOfType ([AioHttp.ClientConnectionException])
         }
@@ -115,7 +114,7 @@ Describe 'Pinning with -Fingerprint' {
         $s = New-AioSession -Fingerprint ('0' * 64) -CaFile $tls.caFile
         try {
             $err = $null
-            Invoke-AioRequest "$($tls.trusted -replace '127\.0\.0\.1', 'localhost')/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            Invoke-AioRequest "$(Get-ByName $tls.trusted)/get" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ServerFingerprintMismatch,*'
             $err[0].Exception | Should -BeOfType ([AioHttp.ServerFingerprintMismatchException])
             $err[0].Exception.Expected | Should -Be ('0' * 64)

@@ -8,26 +8,6 @@ BeforeAll {
     $script:httpPort = ([uri]$srv.http).Port
     $script:httpsPort = ([uri]$srv.https).Port
 
-    function Get-FreeTcpPort {
-        $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
-        $port
-    }
-
-    function Get-FreeUdpPort {
-        $u = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
-        $port = $u.Client.LocalEndPoint.Port; $u.Dispose()
-        $port
-    }
-
-    function Wait-Until([scriptblock] $Condition, [string] $What, [int] $Seconds = 15) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out waiting for $What." }
-            Start-Sleep -Milliseconds 100
-        }
-    }
-
     function Test-TcpPort([int] $Port) {
         $c = [Net.Sockets.TcpClient]::new()
         try { $c.Connect('127.0.0.1', $Port); $true } catch { $false } finally { $c.Dispose() }
@@ -61,13 +41,7 @@ BeforeAll {
 
     function New-Marker { "m$([guid]::NewGuid().ToString('n').Substring(0, 12))" }
 
-    function Stop-Peer($Peer) {
-        if ($Peer -and -not $Peer.Process.HasExited) { $Peer.Process.Kill(); $null = $Peer.Process.WaitForExit(5000) }
-    }
-
     $script:tinyproxy = Get-Command tinyproxy -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    $script:dnsmasq = Get-Command dnsmasq -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if (-not $dnsmasq -and (Test-Path /usr/sbin/dnsmasq)) { $script:dnsmasq = Get-Command /usr/sbin/dnsmasq }
 
     $script:openProxy = $null
     $script:authProxy = $null
@@ -76,17 +50,7 @@ BeforeAll {
         $script:authProxy = Start-Tinyproxy 'auth' 'user s3cret'
     }
 
-    $script:dns = $null
-    if ($dnsmasq) {
-        $port = Get-FreeUdpPort
-        $log = Join-Path $TestDrive 'dnsmasq.log'
-        $process = Start-Process $dnsmasq.Source -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
-            '-k', "--port=$port", '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts',
-            '--address=/aiohttp.test/127.0.0.1', "--pid-file=$(Join-Path $TestDrive 'dnsmasq.pid')", '--log-queries', "--log-facility=$log")
-        Wait-Until { (Test-Path $log) -and (Select-String -Path $log -Pattern 'started' -Quiet) -or $process.HasExited } "dnsmasq on port $port"
-        if ($process.HasExited) { throw "dnsmasq exited: $(Get-Content "$log.err" -Raw)" }
-        $script:dns = [pscustomobject]@{ Process = $process; Port = $port; Server = "127.0.0.1:$port"; Log = $log }
-    }
+    $script:dns = Start-Dnsmasq 'aiohttp.test'
 
     # Queries dnsmasq logged for a name.
     function Get-DnsQueries([string] $Name) {

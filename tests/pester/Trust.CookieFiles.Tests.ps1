@@ -9,12 +9,6 @@ BeforeAll {
     . $PSScriptRoot/Common.ps1
     $script:ok = "HTTP/1.1 200 OK`r`nContent-Length: 2`r`nConnection: close`r`n`r`nok"
 
-    function New-CookieFile([string] $Name, [string[]] $Lines) {
-        $path = Join-Path $TestDrive $Name
-        [IO.File]::WriteAllText($path, (($Lines -join "`n") + "`n"))
-        $path
-    }
-
     # Imports a file into a fresh session; the session and the warnings it wrote.
     function Import-Into([string] $Path, [switch] $UnsafeCookies) {
         $s = New-AioSession -UnsafeCookies:$UnsafeCookies
@@ -26,7 +20,7 @@ BeforeAll {
     # The Cookie header line a request to the scripted peer (by host name) carried, or nothing.
     function Get-SentCookieLine($Session) {
         $script = New-RawScript -Steps @(@{ send = $ok })
-        $null = Invoke-AioRequest ($script.Url -replace '127\.0\.0\.1', 'localhost') -Session $Session
+        $null = Invoke-AioRequest (Get-ByName $script.Url) -Session $Session
         @(@(Get-RawReceived $script)[0] -split "`r`n" | Where-Object { $_ -like 'Cookie:*' })
     }
 }
@@ -146,7 +140,7 @@ Describe 'Export-AioCookie never writes a line that would read back as something
         $s = New-AioSession
         try {
             $script = New-RawScript -Steps @(@{ send = "HTTP/1.1 200 OK`r`nSet-Cookie: tabbed=1; Path=/a`tb`r`nSet-Cookie: plain=2; Path=/`r`nContent-Length: 2`r`nConnection: close`r`n`r`nok" })
-            $null = Invoke-AioRequest ($script.Url -replace '127\.0\.0\.1', 'localhost') -Session $s
+            $null = Invoke-AioRequest (Get-ByName $script.Url) -Session $s
             @(Get-AioCookie -Session $s | ForEach-Object Name | Sort-Object) | Should -Be @('plain', 'tabbed')
             $file = Join-Path $TestDrive 'export.txt'
             Export-AioCookie -Session $s -Path $file -WarningVariable warnings -WarningAction SilentlyContinue

@@ -72,7 +72,6 @@ BeforeAll {
     }
 
     # A name under which the script's peer is reached by host name (cookies are refused from IP hosts).
-    function Get-ByName([string] $Url) { $Url -replace '127\.0\.0\.1', 'localhost' }
 }
 
 Describe 'Every value that becomes a header refuses CR, LF and NUL before anything is sent' {
@@ -202,27 +201,10 @@ Describe 'Non-ASCII header values go out as UTF-8, and a server''s cookie bytes 
 
     Context 'A Domain=parent cookie with non-ASCII bytes, on sibling hosts (dnsmasq)' {
         BeforeAll {
-            $script:dnsmasq = Get-Command dnsmasq -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-            if (-not $dnsmasq -and (Test-Path /usr/sbin/dnsmasq)) { $script:dnsmasq = Get-Command /usr/sbin/dnsmasq }
-            $script:dns = $null
-            if ($dnsmasq) {
-                $u = [Net.Sockets.UdpClient]::new([Net.IPEndPoint]::new([Net.IPAddress]::Loopback, 0))
-                $port = $u.Client.LocalEndPoint.Port; $u.Dispose()
-                $log = Join-Path $TestDrive 'dnsmasq-trust.log'
-                $process = Start-Process $dnsmasq.Source -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
-                    '-k', "--port=$port", '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts',
-                    '--address=/trust.test/127.0.0.1', "--pid-file=$(Join-Path $TestDrive 'dnsmasq-trust.pid')", "--log-facility=$log")
-                $deadline = [DateTime]::UtcNow.AddSeconds(15)
-                while (-not ((Test-Path $log) -and (Select-String -Path $log -Pattern 'started' -Quiet)) -and -not $process.HasExited) {
-                    if ([DateTime]::UtcNow -gt $deadline) { throw 'dnsmasq did not start within 15 s.' }
-                    Start-Sleep -Milliseconds 100
-                }
-                if ($process.HasExited) { throw "dnsmasq exited: $(Get-Content "$log.err" -Raw)" }
-                $script:dns = [pscustomobject]@{ Process = $process; Server = "127.0.0.1:$port" }
-            }
+            $script:dns = Start-Dnsmasq 'trust.test'
         }
         AfterAll {
-            if ($dns -and -not $dns.Process.HasExited) { $dns.Process.Kill(); $null = $dns.Process.WaitForExit(5000) }
+            Stop-Peer $dns
         }
 
         It 'sends the parent-domain cookie to a sibling host with the bytes the server set' {

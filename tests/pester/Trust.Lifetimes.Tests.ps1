@@ -21,17 +21,6 @@ BeforeAll {
             }
         }
     }
-
-    # Runs commands that should fail; returns the output, the error records and how long it took.
-    function Invoke-Failing([scriptblock] $Request) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        [pscustomobject]@{
-            Output  = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors  = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-            Seconds = $sw.Elapsed.TotalSeconds
-        }
-    }
 }
 
 Describe 'A -Stream response dropped without Close()' {
@@ -133,8 +122,7 @@ Describe 'Invoke-AioRequest -Stream cut short by Select-Object -First' {
     AfterAll { Close-AioSession $cut }
 
     It 'leaves only the response it wrote holding a connection' {
-        $deadline = [DateTime]::UtcNow.AddSeconds(5)
-        while ($cut.InUse -gt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Wait-Until { $cut.InUse -le 1 } 'the responses Select-Object cut off to give their connections back' 5
         $cut.InUse | Should -Be 1
         $cut.LeakedResponses | Should -Be 0 -Because 'the others were closed, not left to the garbage collector'
     }

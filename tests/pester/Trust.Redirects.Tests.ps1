@@ -12,14 +12,6 @@ BeforeAll {
     $script:other = $srv.http2
     $script:https = $srv.https
 
-    # A URL on <From> that answers <Status> with Location: <Target>.
-    function Get-RedirectUrl([string]$Target, [int]$Status = 302, [string]$From = $base) {
-        "$From/redirect-to?url=$([uri]::EscapeDataString($Target))&status_code=$Status"
-    }
-
-    function New-TestCredential([string]$User = 'alice', [string]$Password = 's3cret') {
-        [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
-    }
 
     # The header names the echo endpoint received.
     function Get-EchoedHeaderNames($Response) { @($Response.Json().headers.PSObject.Properties.Name) }

@@ -6,10 +6,6 @@ BeforeAll {
     . $PSScriptRoot/Common.ps1
     $script:srv = Get-TestServer
     $script:base = $srv.http
-
-    function Get-RedirectUrl([string]$Target, [string]$From = $base) {
-        "$From/redirect-to?url=$([uri]::EscapeDataString($Target))"
-    }
 }
 
 Describe 'Switches that override a session setting' {

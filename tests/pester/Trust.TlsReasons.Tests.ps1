@@ -8,9 +8,8 @@ BeforeAll {
     . $PSScriptRoot/Common.ps1
     $script:srv = Get-TestServer
     $script:tls = $srv.tls
-    function script:On([string] $url) { $url -replace '127\.0\.0\.1', 'localhost' }
-    $script:expired = "$(On $tls.expired)/get"
-    $script:wrongHost = "$(On $tls.wrongHost)/get"
+    $script:expired = "$(Get-ByName $tls.expired)/get"
+    $script:wrongHost = "$(Get-ByName $tls.wrongHost)/get"
     $script:reasons = @{ $expired = 'expired or is not yet valid'; $wrongHost = "not valid for the host name 'localhost'" }
 }
 
@@ -57,7 +56,7 @@ Describe 'Certificate refusals, each with its own reason' {
             $err = $null
             Invoke-AioRequest $wrongHost -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
             $err[0].Exception.Message | Should -Match 'host name'
-            (Invoke-AioRequest "$(On $tls.trusted)/get" -Session $s).Status | Should -Be 200
+            (Invoke-AioRequest "$(Get-ByName $tls.trusted)/get" -Session $s).Status | Should -Be 200
             $err = $null
             Invoke-AioRequest $expired -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
             $err[0].Exception.Message | Should -Match 'expired'

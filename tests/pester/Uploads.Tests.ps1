@@ -11,12 +11,6 @@ BeforeAll {
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-uploads-$PID"
     $null = New-Item -ItemType Directory -Force $work
 
-    function script:Get-Sha256Hex([byte[]] $Bytes) {
-        [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant()
-    }
-
-    function script:Get-FileSha256([string] $Path) { (Get-FileHash -Algorithm SHA256 $Path).Hash.ToLowerInvariant() }
-
     # A file of $Size pseudo-random bytes (fixed seed, so a failure reproduces).
     function script:New-TestFile([string] $Name, [long] $Size) {
         $path = Join-Path $script:work $Name
@@ -35,12 +29,6 @@ BeforeAll {
 
     function script:New-UploadPath { "/upload/$([guid]::NewGuid().ToString('N'))" }
 
-    # The request heads the server received under $Path, read with PowerShell's own client.
-    function script:Get-Recorded([string] $Path) {
-        $all = Invoke-RestMethod -Uri "$script:base/requests/recent?path=$([uri]::EscapeDataString($Path))"
-        foreach ($entry in $all) { $entry }
-    }
-
     $script:small = New-TestFile 'small.bin' 200000
     $script:text = Join-Path $work 'notes.txt'
     Set-Content -Path $text -Value 'hello, form' -NoNewline
@@ -54,7 +42,7 @@ Describe 'Invoke-AioRequest -InFile' {
     It 'streams the file with its Content-Length and the type guessed from its extension' {
         $r = (Invoke-AioRequest "$base/upload" -Method POST -InFile $small).Json()
         $r.size | Should -Be 200000
-        $r.sha256 | Should -Be (Get-FileSha256 $small)
+        $r.sha256 | Should -Be (Get-Sha256Hex -Path $small)
         $r.contentLength | Should -Be 200000
         $r.transferEncoding | Should -BeNullOrEmpty
         $r.contentType | Should -Be 'application/octet-stream'
@@ -75,7 +63,7 @@ Describe 'Invoke-AioRequest -InFile' {
         $r = (Invoke-AioRequest "$base/upload" -Method POST -InFile $small -Chunked).Json()
         $r.transferEncoding | Should -Be 'chunked'
         $r.contentLength | Should -BeNullOrEmpty
-        $r.sha256 | Should -Be (Get-FileSha256 $small)
+        $r.sha256 | Should -Be (Get-Sha256Hex -Path $small)
     }
 
     It 'refuses a file that does not exist, naming it, and sends nothing' {
@@ -110,7 +98,7 @@ Describe 'Invoke-AioRequest -InFile' {
             [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
             $growth = (Get-Process -Id $PID).WorkingSet64 - $before
             $r.size | Should -Be 300MB
-            $r.sha256 | Should -Be (Get-FileSha256 $big)
+            $r.sha256 | Should -Be (Get-Sha256Hex -Path $big)
             $growth | Should -BeLessThan 100MB
         } finally { Remove-Item $big -ErrorAction SilentlyContinue }
     }
@@ -121,7 +109,7 @@ Describe 'Invoke-AioRequest -Body with files and streams' {
         $r = (Invoke-AioRequest "$base/upload" -Method POST -Body (Get-Item $small)).Json()
         $r.size | Should -Be 200000
         $r.contentLength | Should -Be 200000
-        $r.sha256 | Should -Be (Get-FileSha256 $small)
+        $r.sha256 | Should -Be (Get-Sha256Hex -Path $small)
     }
 
     It 'streams a seekable Stream from its current position with its Content-Length' {
@@ -206,7 +194,7 @@ Describe 'Compression and pre-compressed bodies' {
         $r.transferEncoding | Should -Be 'chunked'
         $r.decodeError | Should -BeNullOrEmpty
         $r.decodedSize | Should -Be $length
-        $r.decodedSha256 | Should -Be (Get-FileSha256 $log)
+        $r.decodedSha256 | Should -Be (Get-Sha256Hex -Path $log)
         $r.size | Should -BeLessThan ($length / 4)
     }
 
@@ -244,7 +232,7 @@ Describe 'Multipart forms' {
         $file.filename | Should -Be 'small.bin'
         $file.contentType | Should -Be 'application/octet-stream'
         $file.size | Should -Be 200000
-        $file.sha256 | Should -Be (Get-FileSha256 $small)
+        $file.sha256 | Should -Be (Get-Sha256Hex -Path $small)
         $r.fields.note | Should -Be 'x'
         $r.fields.count | Should -Be '3'
         @($r.parts).Count | Should -Be 3
@@ -267,7 +255,7 @@ Describe 'Multipart forms' {
         $doc = $r.parts | Where-Object name -EQ 'doc'
         $doc.filename | Should -Be 'notes.txt'
         $doc.contentType | Should -Be 'text/plain'
-        $doc.sha256 | Should -Be (Get-FileSha256 $text)
+        $doc.sha256 | Should -Be (Get-Sha256Hex -Path $text)
         $blob = $r.parts | Where-Object name -EQ 'blob'
         $blob.filename | Should -Be 'blob.png'
         $blob.contentType | Should -Be 'image/png'
@@ -319,12 +307,12 @@ Describe 'Redirects that resend the body (307/308)' {
         $r = Invoke-AioRequest "$base/redirect-to?url=/upload&status_code=$Status" -Method POST -InFile $small
         $r.History.Count | Should -Be 1
         $r.Json().size | Should -Be 200000
-        $r.Json().sha256 | Should -Be (Get-FileSha256 $small)
+        $r.Json().sha256 | Should -Be (Get-Sha256Hex -Path $small)
     }
 
     It 'resends a multipart form after 307' {
         $r = Invoke-AioRequest "$base/redirect-to?url=/multipart&status_code=307" -Method POST -Form @{ f = Get-Item $text; n = '1' }
-        ($r.Json().parts | Where-Object name -EQ 'f').sha256 | Should -Be (Get-FileSha256 $text)
+        ($r.Json().parts | Where-Object name -EQ 'f').sha256 | Should -Be (Get-Sha256Hex -Path $text)
     }
 
     It 'refuses to resend a ScriptBlock body, saying why' {
@@ -343,7 +331,7 @@ Describe 'Invoke-AioRequest -Expect100' {
     It 'sends Expect: 100-continue and the body after the server agrees' {
         $path = New-UploadPath
         $r = (Invoke-AioRequest "$base$path" -Method POST -InFile $small -Expect100).Json()
-        $r.sha256 | Should -Be (Get-FileSha256 $small)
+        $r.sha256 | Should -Be (Get-Sha256Hex -Path $small)
         $heads = @(Get-Recorded $path)
         $heads.Count | Should -Be 1
         $head = $heads[0]

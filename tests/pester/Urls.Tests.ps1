@@ -11,14 +11,6 @@ BeforeAll {
     # A path segment no other test (or test file) uses, so the recorder finds this test's request.
     function script:New-Id { 'u' + [guid]::NewGuid().ToString('N').Substring(0, 12) }
 
-    # The last request whose (decoded) path starts with $Prefix, as the server recorded it.
-    function script:Get-Recorded {
-        param([Parameter(Mandatory)][string]$Prefix)
-        $record = (Invoke-AioRequest "$script:base/requests/last?path=$Prefix").Json()
-        $record.exact | Should -BeTrue -Because 'the recorder read the request line from the raw bytes'
-        $record
-    }
-
     # Sends the request, then returns the request-target the server received (and the response).
     function script:Send-Request {
         param(
@@ -27,7 +19,8 @@ BeforeAll {
             [hashtable]$With = @{}
         )
         $response = Invoke-AioRequest -Uri $Uri @With
-        $record = Get-Recorded $Prefix
+        $record = Get-Recorded $Prefix -Last
+        $record.exact | Should -BeTrue -Because 'the recorder read the request line from the raw bytes'
         [pscustomobject]@{ Target = $record.rawTarget; Record = $record; Response = $response }
     }
 

@@ -27,15 +27,6 @@ BeforeAll {
         $ws
     }
 
-    # Runs commands that should fail; returns the output and the error records.
-    function Invoke-Failing([scriptblock]$Command) {
-        $all = & { $ErrorActionPreference = 'Continue'; & $Command } 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
     # A receive running in another runspace of this process (for Ctrl+C and second-receiver tests).
     function Start-BackgroundReceive($WebSocket) {
         $ps = [powershell]::Create()
@@ -413,8 +404,7 @@ Describe 'Failed connects and bad input' {
     }
 
     It 'is ClientConnectorError when nothing listens' {
-        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $port = Get-FreeTcpPort
         $r = Invoke-Failing { Connect-AioWebSocket "ws://127.0.0.1:$port/ws/echo" }
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ClientConnectorError,*'
     }
