@@ -184,3 +184,8 @@ function Get-PwshCommand {
     if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @($process, (Join-Path $PSHOME 'pwsh.dll')) }
     @($process)
 }
+
+function New-TestFolder {
+    # A fresh folder under Pester's $TestDrive (one per call, so tests never share files).
+    (New-Item -ItemType Directory (Join-Path $TestDrive ([guid]::NewGuid().ToString('n')))).FullName
+}

@@ -13,11 +13,6 @@ BeforeAll {
     function script:Get-BodyHash([string] $Url) { Get-Sha256Hex (Invoke-AioRequest $Url).Read() }
 
     # A fresh empty folder for each test.
-    function script:New-TestFolder {
-        $path = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
-        (New-Item -ItemType Directory $path).FullName
-    }
-
     # Runs a script in a runspace with the module imported; returns its output and its progress records.
     function script:Invoke-WithProgress([string] $Script, [string] $Preference) {
         $ps = [powershell]::Create()

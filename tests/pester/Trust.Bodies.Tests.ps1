@@ -43,10 +43,6 @@ BeforeAll {
         New-RawScript -Steps @(@{ send = $head }, @{ sendBase64 = [Convert]::ToBase64String($Body) })
     }
 
-    function script:New-TestFolder {
-        (New-Item -ItemType Directory (Join-Path $TestDrive ([guid]::NewGuid().ToString('n')))).FullName
-    }
-
     $script:firstText = -join (1..2000 | ForEach-Object { "first member line $_`n" })
     $script:secondText = -join (1..1500 | ForEach-Object { "second member line $_`n" })
     $script:twoMembers = [byte[]]((Get-Compressed (Get-Bytes $firstText) gzip) + (Get-Compressed (Get-Bytes $secondText) gzip))

@@ -10,14 +10,7 @@ BeforeAll {
     $script:base = $srv.http
     $script:raw = $srv.raw
 
-    function script:New-TestFolder {
-        (New-Item -ItemType Directory (Join-Path $TestDrive ([guid]::NewGuid().ToString('n')))).FullName
-    }
-    function script:Get-BodySha([string] $Url) {
-        [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData((Invoke-AioRequest $Url).Read()))
-    }
-    function script:Get-FileSha([string] $Path) { (Get-FileHash -Algorithm SHA256 -LiteralPath $Path).Hash }
-    function script:Get-BytesSha([byte[]] $Bytes) { [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)).ToLowerInvariant() }
+    function script:Get-BodySha([string] $Url) { Get-Sha256Hex (Invoke-AioRequest $Url).Read() }
     # What the file system says a path is: 'regular file', 'fifo', 'character special file', 'symbolic link'.
     function script:Get-FileType([string] $Path) { (& stat -c '%F' -- $Path) }
 
@@ -69,7 +62,7 @@ Describe 'Invoke-AioRequest -OutFile with files that are not regular files' -Ski
         try {
             Invoke-AioRequest "$base/bytes/300000?seed=3" -OutFile $fifo
         } finally { Stop-Shell $reader }
-        Get-FileSha $out | Should -BeExactly (Get-BodySha "$base/bytes/300000?seed=3")
+        Get-Sha256Hex -Path $out | Should -BeExactly (Get-BodySha "$base/bytes/300000?seed=3")
         Get-FileType $fifo | Should -Be 'fifo'
         @(Get-ChildItem $dir -Force).Name | Should -Be @('pipe')
     }
@@ -100,7 +93,7 @@ Describe 'Invoke-AioRequest -OutFile with files that are not regular files' -Ski
         Invoke-AioRequest "$base/bytes/50000?seed=8" -OutFile $link
         Get-FileType $link | Should -Be 'symbolic link'
         (Get-Item -LiteralPath $link).LinkTarget | Should -Be $target
-        Get-FileSha $target | Should -BeExactly (Get-BodySha "$base/bytes/50000?seed=8")
+        Get-Sha256Hex -Path $target | Should -BeExactly (Get-BodySha "$base/bytes/50000?seed=8")
         @(Get-ChildItem $linkDir -Force).Name | Should -Be @('link.bin')
         @(Get-ChildItem $targetDir -Force).Name | Should -Be @('real.bin')
     }
@@ -147,7 +140,7 @@ Describe 'Invoke-AioRequest -OutFile with files that are not regular files' -Ski
         $link = Join-Path $dir 'link'
         $null = New-Item -ItemType SymbolicLink -Path $link -Target $target
         Invoke-AioRequest "$base/range/5000" -OutFile $link -Resume
-        Get-FileSha $target | Should -BeExactly (Get-BytesSha $whole).ToUpperInvariant()
+        Get-Sha256Hex -Path $target | Should -BeExactly (Get-Sha256Hex $whole)
         Get-FileType $link | Should -Be 'symbolic link'
     }
 
@@ -168,14 +161,14 @@ Describe 'Invoke-AioRequest -InFile with a file of unknown size' -Skip:$IsWindow
         (Get-Item /proc/version).Length | Should -Be 0
         $r = (Invoke-AioRequest "$base/upload" -Method PUT -InFile /proc/version).Json()
         $r.size | Should -Be $expected.Length
-        $r.sha256 | Should -Be (Get-BytesSha $expected)
+        $r.sha256 | Should -Be (Get-Sha256Hex $expected)
         $r.transferEncoding | Should -Be 'chunked'
     }
 
     It 'sends the same for a /proc file given as -Body (Get-Item)' -Skip:(-not (Test-Path /proc/version)) {
         $expected = [byte[]](Get-Content -AsByteStream /proc/version)
         $r = (Invoke-AioRequest "$base/upload" -Method PUT -Body (Get-Item /proc/version)).Json()
-        $r.sha256 | Should -Be (Get-BytesSha $expected)
+        $r.sha256 | Should -Be (Get-Sha256Hex $expected)
     }
 
     It 'sends the real content of a /proc file opened as a stream and given as -Body' -Skip:(-not (Test-Path /proc/version)) {
@@ -184,7 +177,7 @@ Describe 'Invoke-AioRequest -InFile with a file of unknown size' -Skip:$IsWindow
         try {
             $r = (Invoke-AioRequest "$base/upload" -Method PUT -Body $stream).Json()
         } finally { $stream.Dispose() }
-        $r.sha256 | Should -Be (Get-BytesSha $expected)
+        $r.sha256 | Should -Be (Get-Sha256Hex $expected)
         $r.transferEncoding | Should -Be 'chunked'
     }
 
@@ -201,7 +194,7 @@ Describe 'Invoke-AioRequest -InFile with a file of unknown size' -Skip:$IsWindow
             $r = (Invoke-AioRequest "$base/upload" -Method POST -InFile $fifo).Json()
         } finally { Stop-Shell $writer }
         $r.size | Should -Be 700000
-        $r.sha256 | Should -Be (Get-BytesSha $bytes)
+        $r.sha256 | Should -Be (Get-Sha256Hex $bytes)
         $r.transferEncoding | Should -Be 'chunked'
         Get-FileType $fifo | Should -Be 'fifo'
     }
