@@ -57,10 +57,15 @@ function Stop-Page([string] $File, [int] $Line, [string] $Message) {
 #   @{ Kind = 'Table'; Rows; Line }                          rows of cell texts, the header row first
 # Text stays inline markdown as written (Convert-MdInline renders it): the pipeline
 # ConvertFrom-Markdown uses also parses extensions ($math$, ~subscript~) that would eat PowerShell prose.
+# Lines holding a platyPS fill-in ('{{ Fill in the Synopsis }}'; '{{0}}' in a format string is not one)
+# are reported.
 function ConvertTo-MdNode([string[]] $Lines, [int] $FirstLine, [string] $File) {
     $md = @{ Text = $Lines -join "`n"; FirstLine = $FirstLine; File = $File; Nodes = [System.Collections.Generic.List[hashtable]]::new() }
     if ($md.Text.Trim()) {
         foreach ($block in (ConvertFrom-Markdown -InputObject $md.Text).Tokens) { Add-MdNode $md $block }
+    }
+    for ($i = 0; $i -lt $Lines.Count; $i++) {
+        if ($Lines[$i] -match '\{\{ [A-Za-z][^{}]* \}\}') { Add-Problem $File ($FirstLine + $i) "platyPS placeholder left in the page: '$($Matches[0])'" }
     }
     return , $md.Nodes.ToArray()
 }
@@ -84,8 +89,8 @@ function Add-MdNode([hashtable] $Md, [Markdig.Syntax.Block] $Block) {
         }
         'ListBlock' {
             foreach ($item in $Block) {
-                # The marker as written ('-', '3.', '2)').
-                $marker = ($Md.Text.Substring($item.Span.Start, $item.Span.Length) -split '\s', 2)[0]
+                # Bullets print as '-', numbers as written ('3.', '2)').
+                $marker = if ($Block.IsOrdered) { ($Md.Text.Substring($item.Span.Start, $item.Span.Length) -split '\s', 2)[0] } else { '-' }
                 $children = @($item)
                 if ($children.Count -and $children[0] -is [Markdig.Syntax.ParagraphBlock]) {
                     $Md.Nodes.Add((New-MdTextNode $Md $children[0] 'Item' $marker))
@@ -177,7 +182,7 @@ function ConvertTo-MamlPara([object[]] $Nodes, [string] $File) {
     foreach ($b in (ConvertTo-MdBlock $Nodes $File)) {
         switch ($b.Kind) {
             'Para' { $paras.Add($b.Text) }
-            'Item' { $m = if ($b.Marker -match '^\d') { $b.Marker } else { '-' }; $paras.Add("$m $($b.Text)") }
+            'Item' { $paras.Add("$($b.Marker) $($b.Text)") }
             'Code' { $paras.Add((($b.Lines | ForEach-Object { '    ' + $_ }) -join "`n")) }
             'Table' {
                 $rows = $b.Rows
@@ -191,13 +196,6 @@ function ConvertTo-MamlPara([object[]] $Nodes, [string] $File) {
         }
     }
     return , $paras.ToArray()
-}
-
-# platyPS fill-ins look like '{{ Fill in the Synopsis }}'; '{{0}}' in a format string is not one.
-function Test-Placeholder([string[]] $Lines, [int] $FirstLine, [string] $File) {
-    for ($i = 0; $i -lt $Lines.Count; $i++) {
-        if ($Lines[$i] -match '\{\{ [A-Za-z][^{}]* \}\}') { Add-Problem $File ($FirstLine + $i) "platyPS placeholder left in the page: '$($Matches[0])'" }
-    }
 }
 
 #endregion
@@ -291,9 +289,7 @@ function Read-CommandPage([string] $Path) {
     if (-not $meta.Contains('schema')) { Add-Problem $file 1 "front matter lacks 'schema'" }
     elseif ($meta['schema'] -ne '2.0.0') { Add-Problem $file 1 "front matter 'schema' is '$($meta['schema'])', only 2.0.0 is supported" }
 
-    $body = @($lines | Select-Object -Skip $fm.BodyStart)
-    $nodes = ConvertTo-MdNode $body ($fm.BodyStart + 1) $file
-    Test-Placeholder $body ($fm.BodyStart + 1) $file
+    $nodes = ConvertTo-MdNode @($lines | Select-Object -Skip $fm.BodyStart) ($fm.BodyStart + 1) $file
 
     $top = Split-MdSection $nodes 1
     if ($top.Sections.Count -ne 1) { Stop-Page $file ($fm.BodyStart + 1) "expected exactly one '# Command-Name' heading, found $($top.Sections.Count)" }
@@ -690,10 +686,7 @@ function Format-AboutBlocks([object[]] $Nodes, [string] $File, [int] $Indent) {
         if ($out.Count -and -not ($isItem -and $prevItem)) { $out.Add('') }
         switch ($b.Kind) {
             'Para' { $out.AddRange((Format-Wrapped $b.Text $Indent)) }
-            'Item' {
-                $m = if ($b.Marker -match '^\d') { $b.Marker } else { '-' }
-                $out.AddRange((Format-Wrapped "$m $($b.Text)" $Indent ($Indent + $m.Length + 1)))
-            }
+            'Item' { $out.AddRange((Format-Wrapped "$($b.Marker) $($b.Text)" $Indent ($Indent + $b.Marker.Length + 1))) }
             'Code' { foreach ($l in $b.Lines) { $out.Add(((' ' * ($Indent + 4)) + $l).TrimEnd()) } }
             'Table' {
                 $rows = $b.Rows
@@ -730,9 +723,7 @@ function Convert-AboutPage([string] $Path) {
     $file = Resolve-Path -Relative -LiteralPath $Path
     $lines = [System.IO.File]::ReadAllLines($Path)
     $fm = Read-FrontMatter $lines $file -Optional
-    $body = @($lines | Select-Object -Skip $fm.BodyStart)
-    $nodes = ConvertTo-MdNode $body ($fm.BodyStart + 1) $file
-    Test-Placeholder $body ($fm.BodyStart + 1) $file
+    $nodes = ConvertTo-MdNode @($lines | Select-Object -Skip $fm.BodyStart) ($fm.BodyStart + 1) $file
     $base = [System.IO.Path]::GetFileNameWithoutExtension($Path)
 
     $top = Split-MdSection $nodes 1
