@@ -1,10 +1,11 @@
-#Requires -Version 7.0
+#Requires -Version 7.6
 <#
 .SYNOPSIS
     Compiles platyPS-style markdown help (schema 2.0.0) into MAML and about_*.help.txt files.
 
 .DESCRIPTION
-    A small, dependency-free replacement for platyPS's New-ExternalHelp.
+    A small replacement for platyPS's New-ExternalHelp that needs nothing beyond PowerShell 7.6:
+    pages are parsed by the Markdig that PowerShell ships (ConvertFrom-Markdown).
 
     Every '<Verb-Noun>.md' page in -SourcePath becomes one command:command entry in
     '<AssemblyName>-Help.xml' (the MAML that Get-Help reads); every 'about_*.md' page becomes
@@ -44,52 +45,90 @@ function Stop-Page([string] $File, [int] $Line, [string] $Message) {
     throw [PageAbort]::new()
 }
 
-#region Markdown tokenizer ---------------------------------------------------------------------
+#region Markdown, parsed by Markdig -----------------------------------------------------------
 
-# Turns the lines of a page (front matter already removed) into nodes:
+# The body of a page (its lines after the front matter; $FirstLine is the file line of the first)
+# as a flat list of nodes, from the syntax tree of the Markdig parser that PowerShell ships
+# (ConvertFrom-Markdown):
 #   @{ Kind = 'Heading'; Level; Text; Line }
-#   @{ Kind = 'Code'; Lang; Lines; Line }
-#   @{ Kind = 'Text'; Text; Line }
+#   @{ Kind = 'Code'; Lang; Lines; Line }                    fenced or indented
+#   @{ Kind = 'Para' | 'Item'; Text; Lines; Marker; Line }   an Item is a list item's first paragraph;
+#                                                            the item's other blocks follow it as nodes
+#   @{ Kind = 'Table'; Rows; Line }                          rows of cell texts, the header row first
+# Text stays inline markdown as written (Convert-MdInline renders it): the pipeline
+# ConvertFrom-Markdown uses also parses extensions ($math$, ~subscript~) that would eat PowerShell prose.
+# Lines holding a platyPS fill-in ('{{ Fill in the Synopsis }}'; '{{0}}' in a format string is not one)
+# are reported.
 function ConvertTo-MdNode([string[]] $Lines, [int] $FirstLine, [string] $File) {
-    $nodes = [System.Collections.Generic.List[hashtable]]::new()
-    $i = 0
-    while ($i -lt $Lines.Count) {
-        $line = $Lines[$i]
-        $lineNo = $FirstLine + $i
-        if ($line -match '^(\s{0,3})(```+|~~~+)\s*([\w+-]*)\s*$') {
-            $indent = $Matches[1].Length
-            $fence = $Matches[2]
-            $lang = $Matches[3]
-            $body = [System.Collections.Generic.List[string]]::new()
-            $i++
-            $closed = $false
-            while ($i -lt $Lines.Count) {
-                if ($Lines[$i] -match ('^\s{0,3}' + [regex]::Escape($fence.Substring(0, 1)) + '{' + $fence.Length + ',}\s*$')) {
-                    $closed = $true
-                    break
-                }
-                $l = $Lines[$i]
-                if ($indent -gt 0 -and $l.Length -ge $indent -and $l.Substring(0, $indent).Trim() -eq '') { $l = $l.Substring($indent) }
-                $body.Add($l)
-                $i++
-            }
-            if (-not $closed) { Stop-Page $File $lineNo "code fence '$fence' is never closed" }
-            $nodes.Add(@{ Kind = 'Code'; Lang = $lang.ToLowerInvariant(); Lines = $body.ToArray(); Line = $lineNo })
-            $i++
-            continue
-        }
-        if ($line -match '^(#{1,6})\s+(.*?)\s*#*\s*$') {
-            $nodes.Add(@{ Kind = 'Heading'; Level = $Matches[1].Length; Text = $Matches[2].Trim(); Line = $lineNo })
-        }
-        elseif ($line -match '^(#{1,6})\s*$') {
-            Stop-Page $File $lineNo 'empty heading'
-        }
-        else {
-            $nodes.Add(@{ Kind = 'Text'; Text = $line.TrimEnd(); Line = $lineNo })
-        }
-        $i++
+    $md = @{ Text = $Lines -join "`n"; FirstLine = $FirstLine; File = $File; Nodes = [System.Collections.Generic.List[hashtable]]::new() }
+    if ($md.Text.Trim()) {
+        foreach ($block in (ConvertFrom-Markdown -InputObject $md.Text).Tokens) { Add-MdNode $md $block }
     }
-    return , $nodes.ToArray()
+    for ($i = 0; $i -lt $Lines.Count; $i++) {
+        if ($Lines[$i] -match '\{\{ [A-Za-z][^{}]* \}\}') { Add-Problem $File ($FirstLine + $i) "platyPS placeholder left in the page: '$($Matches[0])'" }
+    }
+    return , $md.Nodes.ToArray()
+}
+
+function Add-MdNode([hashtable] $Md, [Markdig.Syntax.Block] $Block) {
+    # Markdig counts lines from 0 in the text it was given.
+    $line = $Md.FirstLine + $Block.Line
+    switch ($Block.GetType().Name) {
+        'HeadingBlock' {
+            $title = (Get-MdInlineLine $Md $Block) -join ' '
+            if (-not $title) { Stop-Page $Md.File $line 'empty heading' }
+            $Md.Nodes.Add(@{ Kind = 'Heading'; Level = $Block.Level; Text = $title; Line = $line })
+        }
+        'ParagraphBlock' { $Md.Nodes.Add((New-MdTextNode $Md $Block 'Para')) }
+        { $_ -in 'FencedCodeBlock', 'CodeBlock' } {
+            if ($Block -is [Markdig.Syntax.FencedCodeBlock] -and $Block.ClosingFencedCharCount -eq 0) {
+                Stop-Page $Md.File $line "code fence '$([string]::new($Block.FencedChar, $Block.OpeningFencedCharCount))' is never closed"
+            }
+            $code = @(for ($i = 0; $i -lt $Block.Lines.Count; $i++) { $Block.Lines.Lines[$i].Slice.ToString() })
+            $Md.Nodes.Add(@{ Kind = 'Code'; Lang = "$($Block.Info)".ToLowerInvariant(); Lines = $code; Line = $line })
+        }
+        'ListBlock' {
+            foreach ($item in $Block) {
+                # Bullets print as '-', numbers as written ('3.', '2)').
+                $marker = if ($Block.IsOrdered) { ($Md.Text.Substring($item.Span.Start, $item.Span.Length) -split '\s', 2)[0] } else { '-' }
+                $children = @($item)
+                if ($children.Count -and $children[0] -is [Markdig.Syntax.ParagraphBlock]) {
+                    $Md.Nodes.Add((New-MdTextNode $Md $children[0] 'Item' $marker))
+                    $children = @($children | Select-Object -Skip 1)
+                }
+                else { $Md.Nodes.Add(@{ Kind = 'Item'; Text = ''; Lines = @(); Marker = $marker; Line = $Md.FirstLine + $item.Line }) }
+                foreach ($child in $children) { Add-MdNode $Md $child }
+            }
+        }
+        'Table' {
+            $rows = @(foreach ($row in $Block) { , @(foreach ($cell in $row) { if ($cell.Count) { (Get-MdInlineLine $Md $cell[0]) -join ' ' } else { '' } }) })
+            $Md.Nodes.Add(@{ Kind = 'Table'; Rows = $rows; Line = $line })
+        }
+        'LinkReferenceDefinitionGroup' {
+            # Markdig adds a definition per heading (auto identifiers); a page's own are refused.
+            foreach ($def in $Block) {
+                if ($def -isnot [Markdig.Extensions.AutoIdentifiers.HeadingLinkReferenceDefinition]) {
+                    Add-Problem $Md.File ($Md.FirstLine + $def.Line) "link reference definition '[$($def.Label)]: $($def.Url)' is not supported (write the link inline: [text](uri))"
+                }
+            }
+        }
+        default { Add-Problem $Md.File $line "unsupported markdown ($_): use paragraphs, lists, pipe tables and fenced code blocks" }
+    }
+}
+
+function New-MdTextNode([hashtable] $Md, [Markdig.Syntax.ParagraphBlock] $Block, [string] $Kind, [string] $Marker) {
+    $lines = Get-MdInlineLine $Md $Block
+    $line = $Md.FirstLine + $Block.Line
+    # A pipe table Markdig cannot parse (no '|---|' row, or text right under its last row) stays a paragraph.
+    if ($lines -match '^\|') { Add-Problem $Md.File $line "malformed table: a pipe table needs a '|---|' row under its header and a blank line after its last row" }
+    return @{ Kind = $Kind; Text = ($lines -join ' ') -replace '\s+', ' '; Lines = $lines; Marker = $Marker; Line = $line }
+}
+
+# A leaf block's inline markdown as written, one trimmed string per source line.
+function Get-MdInlineLine([hashtable] $Md, [Markdig.Syntax.LeafBlock] $Block) {
+    $span = $Block.Inline.Span
+    if ($span.Length -le 0) { return , @() }
+    return , @($Md.Text.Substring($span.Start, $span.Length).Trim() -split '\n' | ForEach-Object Trim)
 }
 
 # Splits nodes into sections at headings of the given level.
@@ -109,13 +148,6 @@ function Split-MdSection([object[]] $Nodes, [int] $Level) {
     return @{ Leading = $leading.ToArray(); Sections = $sections.ToArray() }
 }
 
-function Test-BlankNodes([object[]] $Nodes) {
-    foreach ($n in $Nodes) {
-        if ($n.Kind -ne 'Text' -or $n.Text.Trim() -ne '') { return $false }
-    }
-    return $true
-}
-
 # Inline markdown -> plain text. Backticks are kept in MAML (as platyPS does) unless -StripCode.
 function Convert-MdInline([string] $Text, [switch] $StripCode) {
     $t = $Text
@@ -131,57 +163,26 @@ function Convert-MdInline([string] $Text, [switch] $StripCode) {
     return $t
 }
 
-# Block markdown -> a list of paragraphs. Each paragraph is @{ Kind = 'Para'|'Item'|'Code'|'Table'; Text or Lines }.
+# Nodes -> blocks whose text is rendered (Convert-MdInline); no heading may be among them.
 function ConvertTo-MdBlock([object[]] $Nodes, [string] $File, [switch] $StripCode) {
-    $blocks = [System.Collections.Generic.List[hashtable]]::new()
-    $para = $null
-    $flush = {
-        if ($null -ne $para) {
-            $text = ($para.Parts -join ' ') -replace '\s+', ' '
-            $blocks.Add(@{ Kind = $para.Kind; Text = (Convert-MdInline $text.Trim() -StripCode:$StripCode); Marker = $para.Marker })
-            $para = $null
+    $blocks = foreach ($n in $Nodes) {
+        switch ($n.Kind) {
+            'Heading' { Stop-Page $File $n.Line "unexpected heading '$($n.Text)' here" }
+            'Code' { $n }
+            'Table' { @{ Kind = 'Table'; Rows = @(foreach ($row in $n.Rows) { , @(foreach ($cell in $row) { Convert-MdInline $cell -StripCode:$StripCode }) }) } }
+            default { @{ Kind = $n.Kind; Text = (Convert-MdInline $n.Text -StripCode:$StripCode); Marker = $n.Marker } }
         }
     }
-    $table = $null
-    foreach ($n in $Nodes) {
-        if ($n.Kind -eq 'Heading') { Stop-Page $File $n.Line "unexpected heading '$($n.Text)' here" }
-        if ($n.Kind -eq 'Code') {
-            . $flush
-            if ($null -ne $table) { $blocks.Add($table); $table = $null }
-            $blocks.Add(@{ Kind = 'Code'; Lines = $n.Lines; Lang = $n.Lang })
-            continue
-        }
-        $line = $n.Text
-        if ($line -match '^\s*\|') {
-            . $flush
-            $cells = @(foreach ($cell in $line.Trim().Trim('|').Split('|')) { Convert-MdInline $cell.Trim() -StripCode:$StripCode })
-            if ($null -eq $table) { $table = @{ Kind = 'Table'; Rows = [System.Collections.Generic.List[object]]::new(); Line = $n.Line } }
-            if (-not ($line -match '^\s*\|?\s*:?-{3,}')) { $table.Rows.Add($cells) }
-            continue
-        }
-        if ($null -ne $table) { $blocks.Add($table); $table = $null }
-        if ($line.Trim() -eq '') { . $flush; continue }
-        if ($line -match '^\s{0,3}([-*+]|\d+[.)])\s+(.*)$') {
-            . $flush
-            $para = @{ Kind = 'Item'; Marker = $Matches[1]; Parts = [System.Collections.Generic.List[string]]::new() }
-            $para.Parts.Add($Matches[2])
-            continue
-        }
-        if ($null -eq $para) { $para = @{ Kind = 'Para'; Marker = $null; Parts = [System.Collections.Generic.List[string]]::new() } }
-        $para.Parts.Add($line.Trim())
-    }
-    . $flush
-    if ($null -ne $table) { $blocks.Add($table) }
-    return , $blocks.ToArray()
+    return , @($blocks)
 }
 
-# Blocks -> MAML paragraph strings.
-function ConvertTo-MamlPara([object[]] $Blocks) {
+# Nodes -> MAML paragraph strings.
+function ConvertTo-MamlPara([object[]] $Nodes, [string] $File) {
     $paras = [System.Collections.Generic.List[string]]::new()
-    foreach ($b in $Blocks) {
+    foreach ($b in (ConvertTo-MdBlock $Nodes $File)) {
         switch ($b.Kind) {
             'Para' { $paras.Add($b.Text) }
-            'Item' { $m = if ($b.Marker -match '^\d') { $b.Marker } else { '-' }; $paras.Add("$m $($b.Text)") }
+            'Item' { $paras.Add("$($b.Marker) $($b.Text)") }
             'Code' { $paras.Add((($b.Lines | ForEach-Object { '    ' + $_ }) -join "`n")) }
             'Table' {
                 $rows = $b.Rows
@@ -195,16 +196,6 @@ function ConvertTo-MamlPara([object[]] $Blocks) {
         }
     }
     return , $paras.ToArray()
-}
-
-function Test-Placeholder([object[]] $Nodes, [string] $File) {
-    foreach ($n in $Nodes) {
-        $texts = if ($n.Kind -eq 'Code') { $n.Lines } else { @($n.Text) }
-        foreach ($t in $texts) {
-            # platyPS fill-ins look like '{{ Fill in the Synopsis }}'; '{{0}}' in a format string is not one.
-            if ($t -match '\{\{ [A-Za-z][^{}]* \}\}') { Add-Problem $File $n.Line "platyPS placeholder left in the page: '$($Matches[0])'" }
-        }
-    }
 }
 
 #endregion
@@ -298,12 +289,11 @@ function Read-CommandPage([string] $Path) {
     if (-not $meta.Contains('schema')) { Add-Problem $file 1 "front matter lacks 'schema'" }
     elseif ($meta['schema'] -ne '2.0.0') { Add-Problem $file 1 "front matter 'schema' is '$($meta['schema'])', only 2.0.0 is supported" }
 
-    $nodes = ConvertTo-MdNode ($lines | Select-Object -Skip $fm.BodyStart) ($fm.BodyStart + 1) $file
-    Test-Placeholder $nodes $file
+    $nodes = ConvertTo-MdNode @($lines | Select-Object -Skip $fm.BodyStart) ($fm.BodyStart + 1) $file
 
     $top = Split-MdSection $nodes 1
     if ($top.Sections.Count -ne 1) { Stop-Page $file ($fm.BodyStart + 1) "expected exactly one '# Command-Name' heading, found $($top.Sections.Count)" }
-    if (-not (Test-BlankNodes $top.Leading)) { Add-Problem $file ($top.Leading | Where-Object { $_.Kind -ne 'Text' -or $_.Text.Trim() } | Select-Object -First 1).Line 'content before the command heading' }
+    if ($top.Leading.Count) { Add-Problem $file $top.Leading[0].Line 'content before the command heading' }
     $name = $top.Sections[0].Title
     $nameLine = $top.Sections[0].Line
     if ($name -notmatch '^([A-Za-z]+)-([A-Za-z0-9]+)$') { Stop-Page $file $nameLine "command heading '$name' is not Verb-Noun" }
@@ -312,7 +302,7 @@ function Read-CommandPage([string] $Path) {
     if ($base -ne $name) { Add-Problem $file $nameLine "command heading '$name' does not match the file name '$base.md'" }
 
     $h2 = Split-MdSection $top.Sections[0].Nodes 2
-    if (-not (Test-BlankNodes $h2.Leading)) { Add-Problem $file $nameLine 'content between the command heading and the first section' }
+    if ($h2.Leading.Count) { Add-Problem $file $nameLine 'content between the command heading and the first section' }
     $sections = @{}
     foreach ($s in $h2.Sections) {
         $key = $s.Title.ToUpperInvariant()
@@ -330,16 +320,15 @@ function Read-CommandPage([string] $Path) {
     $synopsis = @()
     if ($sections.ContainsKey('SYNOPSIS')) {
         $syn = $sections['SYNOPSIS']
-        $synBlocks = ConvertTo-MdBlock $syn.Nodes $file
-        if ($synBlocks.Count -eq 0) { Add-Problem $file $syn.Line 'SYNOPSIS is empty' }
-        $synopsis = ConvertTo-MamlPara $synBlocks
+        if ($syn.Nodes.Count -eq 0) { Add-Problem $file $syn.Line 'SYNOPSIS is empty' }
+        $synopsis = ConvertTo-MamlPara $syn.Nodes $file
     }
 
     # DESCRIPTION
     $description = @()
     if ($sections.ContainsKey('DESCRIPTION')) {
         $d = $sections['DESCRIPTION']
-        $description = ConvertTo-MamlPara (ConvertTo-MdBlock $d.Nodes $file)
+        $description = ConvertTo-MamlPara $d.Nodes $file
         if ($description.Count -eq 0) { Add-Problem $file $d.Line 'DESCRIPTION is empty' }
     }
 
@@ -350,7 +339,7 @@ function Read-CommandPage([string] $Path) {
     $syntaxParts = @()
     if ($sx.Sections.Count -eq 0) { $syntaxParts = @(@{ Title = '__AllParameterSets'; Line = $sections['SYNTAX'].Line; Nodes = $sx.Leading }) }
     else {
-        if (-not (Test-BlankNodes $sx.Leading)) { Add-Problem $file $sections['SYNTAX'].Line 'text between ## SYNTAX and its first ### parameter set' }
+        if ($sx.Leading.Count) { Add-Problem $file $sections['SYNTAX'].Line 'text between ## SYNTAX and its first ### parameter set' }
         $syntaxParts = $sx.Sections
     }
     foreach ($part in $syntaxParts) {
@@ -369,7 +358,7 @@ function Read-CommandPage([string] $Path) {
     $params = [System.Collections.Generic.List[object]]::new()
     $documented = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
     $px = Split-MdSection $sections['PARAMETERS'].Nodes 3
-    if (-not (Test-BlankNodes $px.Leading)) { Add-Problem $file $sections['PARAMETERS'].Line 'text between ## PARAMETERS and its first ### -Parameter' }
+    if ($px.Leading.Count) { Add-Problem $file $sections['PARAMETERS'].Line 'text between ## PARAMETERS and its first ### -Parameter' }
     foreach ($p in $px.Sections) {
         if ($p.Title -match '^<?(Workflow)?CommonParameters>?$') { continue }
         if ($p.Title -notmatch '^-([A-Za-z][A-Za-z0-9_]*)$') { Add-Problem $file $p.Line "parameter heading '### $($p.Title)' is not '### -Name'"; continue }
@@ -380,8 +369,8 @@ function Read-CommandPage([string] $Path) {
         $firstYaml = $p.Nodes.IndexOf($yamlNodes[0])
         $descNodes = @($p.Nodes | Select-Object -First $firstYaml)
         $after = @($p.Nodes | Select-Object -Skip $firstYaml | Where-Object { -not ($_.Kind -eq 'Code' -and $_.Lang -eq 'yaml') })
-        if (-not (Test-BlankNodes $after)) { Add-Problem $file ($after | Where-Object { $_.Kind -ne 'Text' -or $_.Text.Trim() } | Select-Object -First 1).Line "parameter -${pname}: text after the yaml block (the description goes before it)" }
-        $desc = ConvertTo-MamlPara (ConvertTo-MdBlock $descNodes $file)
+        if ($after.Count) { Add-Problem $file $after[0].Line "parameter -${pname}: text after the yaml block (the description goes before it)" }
+        $desc = ConvertTo-MamlPara $descNodes $file
         if ($desc.Count -eq 0) { Add-Problem $file $p.Line "parameter -$pname has no description" }
         $metas = @($yamlNodes | ForEach-Object { Read-ParameterYaml $_ $file $pname })
         $params.Add([pscustomobject]@{ Name = $pname; Description = $desc; Metas = $metas; Line = $p.Line })
@@ -417,7 +406,7 @@ function Read-CommandPage([string] $Path) {
     $examples = [System.Collections.Generic.List[object]]::new()
     if ($sections.ContainsKey('EXAMPLES')) {
         $ex = Split-MdSection $sections['EXAMPLES'].Nodes 3
-        if (-not (Test-BlankNodes $ex.Leading)) { Add-Problem $file $sections['EXAMPLES'].Line 'text between ## EXAMPLES and its first ### example' }
+        if ($ex.Leading.Count) { Add-Problem $file $sections['EXAMPLES'].Line 'text between ## EXAMPLES and its first ### example' }
         if ($ex.Sections.Count -eq 0) { Add-Problem $file $sections['EXAMPLES'].Line 'EXAMPLES has no ### example' }
         foreach ($e in $ex.Sections) {
             $codeIdx = @(for ($k = 0; $k -lt $e.Nodes.Count; $k++) { if ($e.Nodes[$k].Kind -eq 'Code') { $k } })
@@ -429,16 +418,16 @@ function Read-CommandPage([string] $Path) {
             for ($k = $codeIdx[0]; $k -le $lastCode; $k++) {
                 $n = $e.Nodes[$k]
                 if ($n.Kind -eq 'Code') { $codeParts.Add(($n.Lines -join "`n").TrimEnd()) }
-                elseif ($n.Text.Trim()) { $between.Add($n) }
+                else { $between.Add($n) }
             }
             if ($between.Count) { Add-Problem $file $between[0].Line "example '$($e.Title)': text between its code blocks (put it after the last one)" }
             $remarkNodes = @($e.Nodes | Select-Object -Skip ($lastCode + 1))
             $title = $e.Title
             $examples.Add([pscustomobject]@{
                     Title   = "---------- $title ----------"
-                    Intro   = ConvertTo-MamlPara (ConvertTo-MdBlock $intro $file)
+                    Intro   = ConvertTo-MamlPara $intro $file
                     Code    = ($codeParts -join "`n`n")
-                    Remarks = ConvertTo-MamlPara (ConvertTo-MdBlock $remarkNodes $file)
+                    Remarks = ConvertTo-MamlPara $remarkNodes $file
                 })
         }
     }
@@ -450,12 +439,12 @@ function Read-CommandPage([string] $Path) {
         if (-not $sections.ContainsKey($key)) { return , $list.ToArray() }
         $tx = Split-MdSection $sections[$key].Nodes 3
         if ($tx.Sections.Count -eq 0) {
-            $paras = ConvertTo-MamlPara (ConvertTo-MdBlock $tx.Leading $file)
+            $paras = ConvertTo-MamlPara $tx.Leading $file
             if ($paras.Count) { $list.Add([pscustomobject]@{ Type = $paras[0]; Description = @($paras | Select-Object -Skip 1) }) }
         }
         else {
-            if (-not (Test-BlankNodes $tx.Leading)) { Add-Problem $file $sections[$key].Line "text between ## $key and its first ### type" }
-            foreach ($t in $tx.Sections) { $list.Add([pscustomobject]@{ Type = $t.Title; Description = ConvertTo-MamlPara (ConvertTo-MdBlock $t.Nodes $file) }) }
+            if ($tx.Leading.Count) { Add-Problem $file $sections[$key].Line "text between ## $key and its first ### type" }
+            foreach ($t in $tx.Sections) { $list.Add([pscustomobject]@{ Type = $t.Title; Description = ConvertTo-MamlPara $t.Nodes $file }) }
         }
         return , $list.ToArray()
     }
@@ -463,24 +452,25 @@ function Read-CommandPage([string] $Path) {
     $outputs = & $typed 'OUTPUTS'
 
     $notes = @()
-    if ($sections.ContainsKey('NOTES')) { $notes = ConvertTo-MamlPara (ConvertTo-MdBlock $sections['NOTES'].Nodes $file) }
+    if ($sections.ContainsKey('NOTES')) { $notes = ConvertTo-MamlPara $sections['NOTES'].Nodes $file }
 
     # RELATED LINKS
     $links = [System.Collections.Generic.List[object]]::new()
     if ($meta.Contains('online version') -and $meta['online version']) { $links.Add([pscustomobject]@{ Text = 'Online Version:'; Uri = $meta['online version'] }) }
     if ($sections.ContainsKey('RELATED LINKS')) {
+        # One link per line, as a paragraph line or a list item.
         foreach ($n in $sections['RELATED LINKS'].Nodes) {
-            if ($n.Kind -ne 'Text') { Add-Problem $file $n.Line 'RELATED LINKS may only hold link lines'; continue }
-            $t = $n.Text.Trim()
-            if (-not $t) { continue }
-            $t = $t -replace '^[-*+]\s+', ''
-            if ($t -match '^\[([^\]]+)\]\(([^)]*)\)$') {
-                # A link to a sibling page (Other-Command.md) names a command, which Get-Help shows by name; only absolute URIs are kept.
-                $uri = if ($Matches[2] -match '^[a-z][a-z0-9+.-]*://') { $Matches[2] } else { '' }
-                $links.Add([pscustomobject]@{ Text = $Matches[1]; Uri = $uri })
+            if ($n.Kind -notin 'Para', 'Item') { Add-Problem $file $n.Line 'RELATED LINKS may only hold link lines'; continue }
+            for ($k = 0; $k -lt $n.Lines.Count; $k++) {
+                $t = $n.Lines[$k]
+                if ($t -match '^\[([^\]]+)\]\(([^)]*)\)$') {
+                    # A link to a sibling page (Other-Command.md) names a command, which Get-Help shows by name; only absolute URIs are kept.
+                    $uri = if ($Matches[2] -match '^[a-z][a-z0-9+.-]*://') { $Matches[2] } else { '' }
+                    $links.Add([pscustomobject]@{ Text = $Matches[1]; Uri = $uri })
+                }
+                elseif ($t -match '[\[\]()]') { Add-Problem $file ($n.Line + $k) "malformed related link '$t' (expected '[Text](uri)')" }
+                else { $links.Add([pscustomobject]@{ Text = $t; Uri = '' }) }
             }
-            elseif ($t -match '[\[\]()]') { Add-Problem $file $n.Line "malformed related link '$t' (expected '[Text](uri)')" }
-            else { $links.Add([pscustomobject]@{ Text = $t; Uri = '' }) }
         }
     }
 
@@ -688,18 +678,15 @@ function Format-Wrapped([string] $Text, [int] $Indent, [int] $Hanging = -1, [int
     return , $out.ToArray()
 }
 
-function Format-AboutBlocks([object[]] $Blocks, [int] $Indent) {
+function Format-AboutBlocks([object[]] $Nodes, [string] $File, [int] $Indent) {
     $out = [System.Collections.Generic.List[string]]::new()
     $prevItem = $false
-    foreach ($b in $Blocks) {
+    foreach ($b in (ConvertTo-MdBlock $Nodes $File -StripCode)) {
         $isItem = $b.Kind -eq 'Item'
         if ($out.Count -and -not ($isItem -and $prevItem)) { $out.Add('') }
         switch ($b.Kind) {
             'Para' { $out.AddRange((Format-Wrapped $b.Text $Indent)) }
-            'Item' {
-                $m = if ($b.Marker -match '^\d') { $b.Marker } else { '-' }
-                $out.AddRange((Format-Wrapped "$m $($b.Text)" $Indent ($Indent + $m.Length + 1)))
-            }
+            'Item' { $out.AddRange((Format-Wrapped "$($b.Marker) $($b.Text)" $Indent ($Indent + $b.Marker.Length + 1))) }
             'Code' { foreach ($l in $b.Lines) { $out.Add(((' ' * ($Indent + 4)) + $l).TrimEnd()) } }
             'Table' {
                 $rows = $b.Rows
@@ -736,8 +723,7 @@ function Convert-AboutPage([string] $Path) {
     $file = Resolve-Path -Relative -LiteralPath $Path
     $lines = [System.IO.File]::ReadAllLines($Path)
     $fm = Read-FrontMatter $lines $file -Optional
-    $nodes = ConvertTo-MdNode ($lines | Select-Object -Skip $fm.BodyStart) ($fm.BodyStart + 1) $file
-    Test-Placeholder $nodes $file
+    $nodes = ConvertTo-MdNode @($lines | Select-Object -Skip $fm.BodyStart) ($fm.BodyStart + 1) $file
     $base = [System.IO.Path]::GetFileNameWithoutExtension($Path)
 
     $top = Split-MdSection $nodes 1
@@ -753,26 +739,24 @@ function Convert-AboutPage([string] $Path) {
     $out = [System.Collections.Generic.List[string]]::new()
     $out.Add('TOPIC')
     $out.Add("    $($base.ToLowerInvariant())")
-    if (-not (Test-BlankNodes $h2.Leading)) { $out.Add(''); $out.AddRange((Format-AboutBlocks (ConvertTo-MdBlock $h2.Leading $file -StripCode) 4)) }
+    if ($h2.Leading.Count) { $out.Add(''); $out.AddRange((Format-AboutBlocks $h2.Leading $file 4)) }
     foreach ($s in $h2.Sections) {
         $out.Add('')
         $out.Add($s.Title.ToUpperInvariant())
         $h3 = Split-MdSection $s.Nodes 3
-        $lead = ConvertTo-MdBlock $h3.Leading $file -StripCode
-        if ($lead.Count -eq 0 -and $h3.Sections.Count -eq 0) { Add-Problem $file $s.Line "section '## $($s.Title)' is empty" }
-        if ($lead.Count) { $out.AddRange((Format-AboutBlocks $lead 4)) }
+        if ($h3.Leading.Count -eq 0 -and $h3.Sections.Count -eq 0) { Add-Problem $file $s.Line "section '## $($s.Title)' is empty" }
+        if ($h3.Leading.Count) { $out.AddRange((Format-AboutBlocks $h3.Leading $file 4)) }
         foreach ($sub in $h3.Sections) {
             $out.Add('')
             $t = Convert-MdInline $sub.Title -StripCode
             $out.Add("  $t")
             $out.Add('  ' + ('-' * $t.Length))
             $h4 = Split-MdSection $sub.Nodes 4
-            $blocks = ConvertTo-MdBlock $h4.Leading $file -StripCode
-            if ($blocks.Count) { $out.AddRange((Format-AboutBlocks $blocks 4)) }
+            if ($h4.Leading.Count) { $out.AddRange((Format-AboutBlocks $h4.Leading $file 4)) }
             foreach ($sub4 in $h4.Sections) {
                 $out.Add('')
                 $out.Add('    ' + (Convert-MdInline $sub4.Title -StripCode))
-                $out.AddRange((Format-AboutBlocks (ConvertTo-MdBlock $sub4.Nodes $file -StripCode) 4))
+                $out.AddRange((Format-AboutBlocks $sub4.Nodes $file 4))
             }
         }
     }

@@ -163,4 +163,26 @@ The name, but no yaml block follows.
             Should -Throw -ExpectedMessage '*parameter -Name has no yaml metadata block*'
         Join-Path $TestDrive 'broken-out' | Should -Not -Exist
     }
+
+    It 'refuses markdown it cannot render (a block quote, a table without its |---| row), naming the line' {
+        $source = Join-Path $TestDrive 'unrenderable'
+        $null = New-Item -ItemType Directory -Path $source -Force
+        Set-Content -LiteralPath (Join-Path $source 'about_Unrenderable.md') -Value @'
+# about_Unrenderable
+
+## SHORT DESCRIPTION
+A topic.
+
+## LONG DESCRIPTION
+> A quote the text output has no form for.
+
+| Name | Value |
+| a | b |
+'@
+        { & $script:Compiler -SourcePath $source -OutputPath (Join-Path $TestDrive 'unrenderable-out') 2>$null 6>$null } |
+            Should -Throw -ExpectedMessage '*about_Unrenderable.md:7: unsupported markdown (QuoteBlock)*'
+        { & $script:Compiler -SourcePath $source -OutputPath (Join-Path $TestDrive 'unrenderable-out') 2>$null 6>$null } |
+            Should -Throw -ExpectedMessage "*about_Unrenderable.md:9: malformed table*"
+        Join-Path $TestDrive 'unrenderable-out' | Should -Not -Exist
+    }
 }
