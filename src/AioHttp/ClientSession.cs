@@ -336,7 +336,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         }
         var requestInfo = new RequestInfo(url, method, sent);
 
-        // The connect clock covers the wait for a pool slot (as in aiohttp).
+        // The connect clock covers the wait for a pool slot (as in aiohttp), and runs anew for each hop.
+        timer.RestartConnect();
         Action release;
         using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
         {
@@ -353,6 +354,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
         HttpResponseMessage httpResponse;
         timer.StartRead();
+        // Tells the connection which request its bytes belong to (resend rule, response framing checks).
+        var bodyCanGoAgain = message.Content is null || message.Headers.ExpectContinue == true && body?.IsReplayable != false;
+        OutgoingRequest.Current = new OutgoingRequest(method, url, requestInfo, bodyCanGoAgain, sent["Upgrade"] is not null, timer);
         try
         {
             httpResponse = await connector.SendAsync(message, timer.Token).ConfigureAwait(false);

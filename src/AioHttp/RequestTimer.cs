@@ -10,7 +10,7 @@ internal sealed class RequestTimer : IDisposable
     private readonly CancellationTokenSource _total;
     private readonly CancellationTokenSource _read;
     private readonly CancellationToken _caller;
-    private readonly long _connectDeadline;
+    private long _connectDeadline;
     private int _disposed;
 
     public RequestTimer(TimeSpan? total, TimeSpan? connect, TimeSpan? read, CancellationToken caller)
@@ -39,7 +39,16 @@ internal sealed class RequestTimer : IDisposable
 
     /// <summary>Time left for the connect phase (pool wait plus connect), or null when there is no connect timeout.</summary>
     public TimeSpan? ConnectRemaining =>
-        Connect is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, _connectDeadline - Environment.TickCount64));
+        Connect is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, Volatile.Read(ref _connectDeadline) - Environment.TickCount64));
+
+    /// <summary>
+    /// Starts the connect clock again: each redirect hop, and a resend, gets its connection under a
+    /// connect timeout of its own (aiohttp times each connection it acquires), not what is left of the first.
+    /// </summary>
+    public void RestartConnect()
+    {
+        if (Connect is { } c) Volatile.Write(ref _connectDeadline, Environment.TickCount64 + (long)c.TotalMilliseconds);
+    }
 
     /// <summary>Starts (or restarts) the read-gap clock.</summary>
     public void StartRead()

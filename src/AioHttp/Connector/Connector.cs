@@ -37,6 +37,7 @@ internal sealed class Connector : IDisposable
             PooledConnectionIdleTimeout = options.KeepAliveTimeout,
             MaxConnectionsPerServer = options.LimitPerHost > 0 ? options.LimitPerHost : int.MaxValue,
             ConnectCallback = ConnectAsync,
+            PlaintextStreamFilter = ConnectionStream.Filter, // resend rule and response framing checks (HTTP/1.x)
             ResponseHeaderEncodingSelector = static (_, _) => System.Text.Encoding.Latin1,
             EnableMultipleHttp2Connections = true,
         };
