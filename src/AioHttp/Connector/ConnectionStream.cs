@@ -32,7 +32,7 @@ internal sealed class ConnectionStream : Stream
     private bool _upgraded;              // a 101 switched the connection to another protocol
     private int _closeCodeSent;          // the code of the websocket close frame written, once upgraded
 
-    private ConnectionStream(Stream inner) => _inner = inner;
+    internal ConnectionStream(Stream inner) => _inner = inner;
 
     /// <summary>
     /// SocketsHttpHandler's PlaintextStreamFilter. HTTP/2 connections are left alone: many requests share
@@ -62,6 +62,8 @@ internal sealed class ConnectionStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        // A zero-byte read (SocketsHttpHandler waits for data that way) returns 0 without meaning the end.
+        if (buffer.IsEmpty) return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Received(buffer.Span[..n]);
     }
@@ -69,7 +71,7 @@ internal sealed class ConnectionStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(Span<byte> buffer) => Received(buffer[.._inner.Read(buffer)]);
+    public override int Read(Span<byte> buffer) => buffer.IsEmpty ? _inner.Read(buffer) : Received(buffer[.._inner.Read(buffer)]);
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
