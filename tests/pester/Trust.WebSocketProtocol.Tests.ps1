@@ -107,6 +107,20 @@ Describe 'A websocket server that breaks the protocol' {
         (Get-ClientFrame $script).Code | Should -Be 1002
     }
 
+    It 'a compressed message that does not decompress is WebSocketError, and the client still sends a 1002 close frame' {
+        # .NET fails the socket here without a close frame of its own; AioHttp sends it.
+        $script = New-WebSocketScript ([byte[]](0xC1, 0x04, 0xFF, 0xFF, 0xFF, 0xFF)) -Headers "Sec-WebSocket-Extensions: permessage-deflate`r`n"
+        $ws = Connect-AioWebSocket (Get-WsUrl $script) -Compress
+        $r = Invoke-Failing { Receive-AioWebSocket $ws -Timeout 10 }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'WebSocketError,*'
+        $r.Errors[0].Exception.Message | Should -BeLike '*does not decompress*closed with 1002*'
+        $ws.CloseCode | Should -Be 1002
+        $frame = Get-ClientFrame $script
+        $frame.Opcode | Should -Be 8
+        $frame.Masked | Should -BeTrue
+        $frame.Code | Should -Be 1002
+    }
+
     It 'a valid close frame is still a normal Close message, not an error' {
         $script = New-WebSocketScript ([byte[]](0x88, 0x02, 0x0B, 0xB8)) # 3000, an application code
         $ws = Connect-AioWebSocket (Get-WsUrl $script)

@@ -174,6 +174,17 @@ internal sealed class ConnectionStream : Stream
     }
 
     /// <summary>
+    /// Writes a websocket close frame with <paramref name="code"/> and no reason: FIN and opcode 8, a masked
+    /// 2-byte payload (RFC 6455 5.5.1; a client masks every frame with a fresh random key, 5.3).
+    /// </summary>
+    public ValueTask SendCloseFrameAsync(int code, CancellationToken cancellationToken)
+    {
+        var mask = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4);
+        var frame = new byte[] { 0x88, 0x82, mask[0], mask[1], mask[2], mask[3], (byte)((code >> 8) ^ mask[0]), (byte)((code & 0xFF) ^ mask[1]) };
+        return WriteAsync(frame, cancellationToken);
+    }
+
+    /// <summary>
     /// Notes the code of a websocket close frame the client writes (RFC 6455 5.5.1: FIN and opcode 8 in
     /// the first byte, then the masked payload length and the 4-byte mask; the code is the first two
     /// payload bytes). .NET sends the close frame for a protocol error itself but does not say which code.

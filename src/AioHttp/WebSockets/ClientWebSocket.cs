@@ -33,6 +33,7 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     private Task _reader = Task.CompletedTask;
     private readonly Action<ClientWebSocket>? _onEnded; // gives back the session's connection slot, once the connection is gone
     private readonly ConnectionStream? _connection; // the HTTP/1.1 connection under the socket (it sees which close code went out)
+    private int _owedCloseCode; // a protocol error's close code that .NET did not send
     private WebSocketMessage? _terminal;
     private int _receiving;
     private int _closeSent;
@@ -294,6 +295,7 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
         catch (Exception ex) when (ex is NetWebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             OnConnectionLost(ex);
+            await SendOwedCloseAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -394,7 +396,9 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
             Interlocked.CompareExchange(ref _closeCode, WebSocketCloseCodes.AbnormalClosure, 0);
             return;
         }
-        if (ex is NetWebSocketException { WebSocketErrorCode: NetWebSocketError.Faulted } protocolError)
+        // Faulted: .NET refused a frame (it sends the close frame itself). Success: .NET's deflate reader
+        // refused a compressed payload, with no close frame sent.
+        if (ex is NetWebSocketException { WebSocketErrorCode: NetWebSocketError.Faulted or NetWebSocketError.Success } protocolError)
         {
             OnProtocolError(protocolError);
             return;
@@ -410,21 +414,46 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     /// The server broke RFC 6455 and .NET failed the connection (7.1.7), sending a close frame first:
     /// 1007 for a text message that is not UTF-8 (8.1), 1002 for anything else (a close code that may not
     /// be sent, a 1-byte close payload, reserved bits, an unknown opcode, ...). aiohttp reports these as
-    /// WebSocketError with that code; the code is the one that went out on the wire.
+    /// WebSocketError with that code; the code is the one that went out on the wire. A compressed message
+    /// that does not decompress fails the socket without a close frame from .NET: 1002 is sent for it.
     /// </summary>
     private void OnProtocolError(NetWebSocketException ex)
     {
         var code = _connection?.CloseCodeSent is > 0 and var sent ? sent : WebSocketCloseCodes.ProtocolError;
-        var what = code == WebSocketCloseCodes.InvalidPayload
-            ? "a text message that is not valid UTF-8 (RFC 6455 8.1)"
-            : ex.InnerException is System.Text.DecoderFallbackException
-                ? "a close frame whose reason is not valid UTF-8 (RFC 6455 5.5.1)"
-                : ex.Message != FaultedWithoutDetail
-                    ? $"a frame that breaks RFC 6455 ({ex.Message.TrimEnd('.')})"
-                    : "a close frame that breaks RFC 6455 (a close code that may not be sent, such as 999, 1004-1006, 1015 or 5000 and above; or a 1-byte payload, 5.5.1 and 7.4)";
+        var what =
+            code == WebSocketCloseCodes.InvalidPayload ? "a text message that is not valid UTF-8 (RFC 6455 8.1)" :
+            ex.WebSocketErrorCode == NetWebSocketError.Success ? $"a compressed message that does not decompress ({ex.Message.TrimEnd('.')}; RFC 7692)" :
+            ex.InnerException is System.Text.DecoderFallbackException ? "a close frame whose reason is not valid UTF-8 (RFC 6455 5.5.1)" :
+            ex.Message != FaultedWithoutDetail ? $"a frame that breaks RFC 6455 ({ex.Message.TrimEnd('.')})" :
+            "a close frame that breaks RFC 6455 (a close code that may not be sent, such as 999, 1004-1006, 1015 or 5000 and above; or a 1-byte payload, 5.5.1 and 7.4)";
+        if (_connection is { CloseCodeSent: 0 }) _owedCloseCode = code;
         Fail(new WebSocketException(code,
             $"The server at {Uri} broke the websocket protocol: it sent {what}. The socket was closed with {code}; connect again, and report it to the server's owner if it repeats.", ex),
             code);
+    }
+
+    /// <summary>
+    /// Sends the close frame a protocol error calls for when .NET failed the socket without sending one
+    /// (RFC 6455 7.1.7: fail the connection, a close frame first), under the send lock so it cannot land
+    /// inside another frame.
+    /// </summary>
+    private async Task SendOwedCloseAsync()
+    {
+        if (_owedCloseCode == 0 || _connection is null) return;
+        if (!await _sendLock.WaitAsync(_closeTimeout).ConfigureAwait(false)) return;
+        try
+        {
+            using var limit = new CancellationTokenSource(_closeTimeout);
+            await _connection.SendCloseFrameAsync(_owedCloseCode, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
+        {
+            // The connection is already gone: nothing more to say on it.
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     private static bool IsKeepAliveTimeout(Exception ex)
