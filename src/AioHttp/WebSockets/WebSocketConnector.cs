@@ -118,7 +118,7 @@ internal static class WebSocketConnector
             socket.Dispose();
             release();
             throw new WSServerHandshakeException(
-                $"The server at {url} accepted the websocket upgrade with the extension '{unoffered}', which the client did not offer " +
+                $"The server at {url.WithoutUserInfo()} accepted the websocket upgrade with the extension '{unoffered}', which the client did not offer " +
                 $"({(options.Compress ? "it offered only permessage-deflate" : "it offered none; -Compress offers permessage-deflate")}). " +
                 "The connection was closed, as RFC 6455 4.1 requires.", 101, requestInfo, responseHeaders);
         }
