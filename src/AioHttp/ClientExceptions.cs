@@ -97,16 +97,16 @@ public sealed class WSServerHandshakeException : ClientResponseException
 }
 
 /// <summary>aiohttp's WebSocketError: the peer broke a websocket rule or limit (Code is the close code sent).</summary>
-public sealed class WebSocketProtocolException : ClientException
+public sealed class WebSocketException : ClientException
 {
-    public WebSocketProtocolException(int code, string message, Exception? inner = null) : base(message, inner)
+    public WebSocketException(int code, string message, Exception? inner = null) : base(message, inner)
     {
         Code = code;
     }
 
     public override string ErrorId => "WebSocketError";
     public override ClientErrorKind Kind => ClientErrorKind.InvalidData;
-    /// <summary>The close code the socket was closed with (1009 for a message over the limit).</summary>
+    /// <summary>The close code the socket was closed with (1002 protocol error, 1007 invalid UTF-8, 1009 message over the limit).</summary>
     public int Code { get; }
 }
 

@@ -363,7 +363,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         }
         var requestInfo = new RequestInfo(url, method, sent);
 
-        // The connect clock covers the wait for a pool slot (as in aiohttp), afresh for each hop.
+        // The connect clock covers the wait for a pool slot (as in aiohttp), and runs anew for each hop.
         timer.RestartConnect();
         ConnectionLease lease;
         using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
@@ -381,6 +381,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
         HttpResponseMessage httpResponse;
         timer.StartRead();
+        // Tells the connection which request its bytes belong to (resend rule, response framing checks).
+        var bodyCanGoAgain = message.Content is null || message.Headers.ExpectContinue == true && body?.IsReplayable != false;
+        OutgoingRequest.Current = new OutgoingRequest(method, url, requestInfo, bodyCanGoAgain, sent["Upgrade"] is not null, timer);
         try
         {
             // Every read or write of this request's head on its connection restarts the read-gap clock.

@@ -44,7 +44,10 @@ internal sealed class RequestTimer : IDisposable
     public TimeSpan? ConnectRemaining =>
         Connect is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, Volatile.Read(ref _connectDeadline) - Environment.TickCount64));
 
-    /// <summary>Starts the connect clock afresh: a new hop needs a new connection.</summary>
+    /// <summary>
+    /// Starts the connect clock again: each redirect hop, and a resend, gets its connection under a
+    /// connect timeout of its own (aiohttp times each connection it acquires), not what is left of the first.
+    /// </summary>
     public void RestartConnect()
     {
         if (Connect is { } c) Volatile.Write(ref _connectDeadline, Environment.TickCount64 + (long)c.TotalMilliseconds);

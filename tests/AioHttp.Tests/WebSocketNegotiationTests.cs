@@ -16,6 +16,18 @@ public class WebSocketNegotiationTests
         Assert.Equal(expected, PerMessageDeflate.NegotiatedWindowBits(header));
 
     [Theory]
+    [InlineData(null, false, null)]
+    [InlineData("", false, null)]
+    [InlineData("permessage-deflate", true, null)]
+    [InlineData("permessage-deflate; server_max_window_bits=10", true, null)]
+    [InlineData("permessage-deflate", false, "permessage-deflate")]
+    [InlineData("x-foo", true, "x-foo")]
+    [InlineData("permessage-deflate, x-webkit-deflate-frame", true, "x-webkit-deflate-frame")]
+    [InlineData("permessage-deflate, permessage-deflate", true, "permessage-deflate")]
+    public void An_extension_the_client_did_not_offer_is_named(string? header, bool offeredDeflate, string? expected) =>
+        Assert.Equal(expected, PerMessageDeflate.UnofferedExtension(header, offeredDeflate));
+
+    [Theory]
     [InlineData("ws://h/p", "ws://h/p")]
     [InlineData("wss://h:8443/p?q=1", "wss://h:8443/p?q=1")]
     [InlineData("http://h/p", "ws://h/p")]

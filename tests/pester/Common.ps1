@@ -28,7 +28,8 @@ function New-RawScript {
     # Registers a byte-exact script on the test server's scripted raw listener and returns its URL.
     # -Connections: one array of steps per connection (the last one repeats), each step a hashtable:
     #   @{ send = "HTTP/1.1 200 OK`r`n..." } (Latin-1 text), @{ sendBase64 = '...' }, @{ drip = '...'; intervalMs = 200 },
-    #   @{ sleepMs = 500 }, @{ readRequest = $true }, @{ readMs = 300 }, @{ waitClose = 5000 }, @{ close = $true }, @{ reset = $true }.
+    #   @{ sleepMs = 500 }, @{ readRequest = $true }, @{ readMs = 300 }, @{ waitClose = 5000 }, @{ close = $true }, @{ reset = $true },
+    #   @{ wsAccept = $true; headers = "Name: value`r`n" } (a websocket 101 with the right Sec-WebSocket-Accept for the key received).
     # A single connection's steps may be given as -Steps. The first request on each connection is read before the steps run.
     param([object[]] $Connections, [object[]] $Steps, [string] $Suffix = '')
     if ($Steps) { $Connections = @(, $Steps) }

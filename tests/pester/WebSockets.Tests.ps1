@@ -252,7 +252,7 @@ Describe 'Limits and liveness over <_>' -ForEach 'ws', 'wss' {
         $r = Invoke-Failing { Receive-AioWebSocket $ws -Timeout 20 }
         $r.Output.Count | Should -Be 1
         $r.Output[0].Type | Should -Be 'Error'
-        $r.Output[0].Data | Should -BeOfType ([AioHttp.WebSocketProtocolException])
+        $r.Output[0].Data | Should -BeOfType ([AioHttp.WebSocketException])
         $r.Errors.Count | Should -Be 1
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'WebSocketError,*'
         $r.Errors[0].Exception.Message | Should -Match 'MaxMessageSize'

@@ -179,7 +179,9 @@ internal sealed class Connector : IDisposable
             if (context.InitialRequestMessage.Options.TryGetValue(TimerKey, out var timer)) timer.StartRead();
             return ValueTask.FromResult(context.PlaintextStream);
         }
-        return ValueTask.FromResult<Stream>(new HeadProgressStream(context.PlaintextStream));
+        // An HTTP/1.x connection carries two watchers: the read-gap clock while a head is awaited
+        // (HeadProgressStream), over the resend rule and the response framing checks (ConnectionStream).
+        return ValueTask.FromResult<Stream>(new HeadProgressStream(ConnectionStream.Watch(context)));
     }
 
     public void Dispose() => _invoker.Dispose();

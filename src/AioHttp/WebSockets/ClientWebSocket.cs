@@ -32,6 +32,8 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     private readonly TimeSpan _closeTimeout;
     private Task _reader = Task.CompletedTask;
     private readonly Action<ClientWebSocket>? _onEnded; // gives back the session's connection slot, once the connection is gone
+    private readonly ConnectionStream? _connection; // the HTTP/1.1 connection under the socket (it sees which close code went out)
+    private int _owedCloseCode; // a protocol error's close code that .NET did not send
     private WebSocketMessage? _terminal;
     private int _receiving;
     private int _closeSent;
@@ -41,9 +43,10 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     private Exception? _exception;
 
     internal ClientWebSocket(NetWebSocket socket, Url url, WebSocketConnectOptions options, int compress,
-        Func<object?, string>? jsonSerializer, Action<ClientWebSocket>? onEnded = null)
+        Func<object?, string>? jsonSerializer, ConnectionStream? connection = null, Action<ClientWebSocket>? onEnded = null)
     {
         _socket = socket;
+        _connection = connection;
         _onEnded = onEnded;
         Uri = url;
         Protocol = string.IsNullOrEmpty(socket.SubProtocol) ? null : socket.SubProtocol;
@@ -257,7 +260,7 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
                     // aiohttp: WebSocketError(MESSAGE_TOO_BIG), the socket closed with 1009, an ERROR message.
                     oversize = true;
                     assembled = 0;
-                    var error = new WebSocketProtocolException(WebSocketCloseCodes.MessageTooBig,
+                    var error = new WebSocketException(WebSocketCloseCodes.MessageTooBig,
                         $"A message from {Uri} is larger than the limit of {(MaxMessageSize > 0 ? MaxMessageSize : Array.MaxLength)} bytes (at least {total} bytes); the socket was closed with 1009. " +
                         "Raise -MaxMessageSize (0 = no limit) if such messages are expected.");
                     Fail(error, WebSocketCloseCodes.MessageTooBig);
@@ -292,6 +295,7 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
         catch (Exception ex) when (ex is NetWebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             OnConnectionLost(ex);
+            await SendOwedCloseAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -392,8 +396,64 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
             Interlocked.CompareExchange(ref _closeCode, WebSocketCloseCodes.AbnormalClosure, 0);
             return;
         }
+        // Faulted: .NET refused a frame (it sends the close frame itself). Success: .NET's deflate reader
+        // refused a compressed payload, with no close frame sent.
+        if (ex is NetWebSocketException { WebSocketErrorCode: NetWebSocketError.Faulted or NetWebSocketError.Success } protocolError)
+        {
+            OnProtocolError(protocolError);
+            return;
+        }
         Fail(new ServerDisconnectedException($"The websocket connection to {Uri} was lost ({ex.Message}); it is closed with 1006.", ex),
             WebSocketCloseCodes.AbnormalClosure);
+    }
+
+    // .NET's text for a Faulted error that carries no detail of its own.
+    private static readonly string FaultedWithoutDetail = new NetWebSocketException(NetWebSocketError.Faulted).Message;
+
+    /// <summary>
+    /// The server broke RFC 6455 and .NET failed the connection (7.1.7), sending a close frame first:
+    /// 1007 for a text message that is not UTF-8 (8.1), 1002 for anything else (a close code that may not
+    /// be sent, a 1-byte close payload, reserved bits, an unknown opcode, ...). aiohttp reports these as
+    /// WebSocketError with that code; the code is the one that went out on the wire. A compressed message
+    /// that does not decompress fails the socket without a close frame from .NET: 1002 is sent for it.
+    /// </summary>
+    private void OnProtocolError(NetWebSocketException ex)
+    {
+        var code = _connection?.CloseCodeSent is > 0 and var sent ? sent : WebSocketCloseCodes.ProtocolError;
+        var what =
+            code == WebSocketCloseCodes.InvalidPayload ? "a text message that is not valid UTF-8 (RFC 6455 8.1)" :
+            ex.WebSocketErrorCode == NetWebSocketError.Success ? $"a compressed message that does not decompress ({ex.Message.TrimEnd('.')}; RFC 7692)" :
+            ex.InnerException is System.Text.DecoderFallbackException ? "a close frame whose reason is not valid UTF-8 (RFC 6455 5.5.1)" :
+            ex.Message != FaultedWithoutDetail ? $"a frame that breaks RFC 6455 ({ex.Message.TrimEnd('.')})" :
+            "a close frame that breaks RFC 6455 (a close code that may not be sent, such as 999, 1004-1006, 1015 or 5000 and above; or a 1-byte payload, 5.5.1 and 7.4)";
+        if (_connection is { CloseCodeSent: 0 }) _owedCloseCode = code;
+        Fail(new WebSocketException(code,
+            $"The server at {Uri} broke the websocket protocol: it sent {what}. The socket was closed with {code}; connect again, and report it to the server's owner if it repeats.", ex),
+            code);
+    }
+
+    /// <summary>
+    /// Sends the close frame a protocol error calls for when .NET failed the socket without sending one
+    /// (RFC 6455 7.1.7: fail the connection, a close frame first), under the send lock so it cannot land
+    /// inside another frame.
+    /// </summary>
+    private async Task SendOwedCloseAsync()
+    {
+        if (_owedCloseCode == 0 || _connection is null) return;
+        if (!await _sendLock.WaitAsync(_closeTimeout).ConfigureAwait(false)) return;
+        try
+        {
+            using var limit = new CancellationTokenSource(_closeTimeout);
+            await _connection.SendCloseFrameAsync(_owedCloseCode, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
+        {
+            // The connection is already gone: nothing more to say on it.
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     private static bool IsKeepAliveTimeout(Exception ex)

@@ -25,4 +25,21 @@ public static class PerMessageDeflate
         }
         return 0;
     }
+
+    /// <summary>
+    /// The first extension in the server's Sec-WebSocket-Extensions that the client did not offer, or
+    /// null when there is none. The client offers at most permessage-deflate (with -Compress), once.
+    /// </summary>
+    public static string? UnofferedExtension(string? extensionsHeader, bool offeredDeflate)
+    {
+        if (string.IsNullOrWhiteSpace(extensionsHeader)) return null;
+        var deflates = 0;
+        foreach (var extension in extensionsHeader.Split(','))
+        {
+            var name = extension.Split(';')[0].Trim();
+            if (name.Length == 0) continue;
+            if (!offeredDeflate || !name.Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase) || ++deflates > 1) return name;
+        }
+        return null;
+    }
 }

@@ -74,9 +74,10 @@ internal static class WebSocketConnector
                 throw ClientSession.SlotWaitFailed(oce, timer, url, connector.Limiter);
             }
         }
+        var handshake = new OutgoingRequest("GET", url, requestInfo, bodyCanGoAgain: true, asksUpgrade: true, timer);
         try
         {
-            await socket.ConnectAsync(url.WithoutUserInfo().ToUri(), invoker, timer.Token).ConfigureAwait(false);
+            await HandshakeAsync(socket, url, invoker, handshake, timer).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -98,10 +99,33 @@ internal static class WebSocketConnector
         }
 
         var responseHeaders = ResponseHeaders(socket);
-        UpdateCookies(jar, responseHeaders, httpUri);
+        try
+        {
+            UpdateCookies(jar, responseHeaders, httpUri);
+        }
+        catch
+        {
+            // A cookie jar that throws (a custom one): no websocket owns the connection and its slot yet.
+            socket.Abort();
+            socket.Dispose();
+            lease.Dispose();
+            throw;
+        }
         socket.HttpResponseHeaders = null; // collected only for the handshake
-        var compress = PerMessageDeflate.NegotiatedWindowBits(responseHeaders["Sec-WebSocket-Extensions"]);
-        var webSocket = new ClientWebSocket(socket, url, options, compress, session.Options.JsonSerializer, onEnded: ended =>
+        var extensions = string.Join(", ", responseHeaders.GetAll("Sec-WebSocket-Extensions"));
+        if (PerMessageDeflate.UnofferedExtension(extensions, offeredDeflate: options.Compress) is { } unoffered)
+        {
+            // RFC 6455 4.1: an extension the client did not ask for fails the connection (.NET would ignore it).
+            socket.Abort();
+            socket.Dispose();
+            lease.Dispose();
+            throw new WSServerHandshakeException(
+                $"The server at {url.WithoutUserInfo()} accepted the websocket upgrade with the extension '{unoffered}', which the client did not offer " +
+                $"({(options.Compress ? "it offered only permessage-deflate" : "it offered none; -Compress offers permessage-deflate")}). " +
+                "The connection was closed, as RFC 6455 4.1 requires.", 101, requestInfo, responseHeaders);
+        }
+        var compress = PerMessageDeflate.NegotiatedWindowBits(extensions);
+        var webSocket = new ClientWebSocket(socket, url, options, compress, session.Options.JsonSerializer, handshake.Connection, onEnded: ended =>
         {
             lease.Dispose();
             session.Untrack(ended);
@@ -110,6 +134,17 @@ internal static class WebSocketConnector
         webSocket.Start();
         if (session.Closed) webSocket.Abort(); // the session closed while we connected
         return webSocket;
+    }
+
+    /// <summary>
+    /// The upgrade request itself, marked as this flow's outgoing request (so its connection applies the
+    /// resend rule and the response checks, and accepts the 101). The mark ends with this method, so
+    /// the websocket's own frames, sent later from other flows, are not taken for a new request.
+    /// </summary>
+    private static async Task HandshakeAsync(NetWebSocket socket, Url url, HttpMessageInvoker invoker, OutgoingRequest handshake, RequestTimer timer)
+    {
+        OutgoingRequest.Current = handshake;
+        await socket.ConnectAsync(url.WithoutUserInfo().ToUri(), invoker, timer.Token).ConfigureAwait(false);
     }
 
     /// <summary>The ws:// or wss:// URL (http and https map onto them, as aiohttp allows); anything else is NonHttpUrlClientError.</summary>

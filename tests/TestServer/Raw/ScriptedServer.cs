@@ -25,6 +25,10 @@ namespace AioHttp.TestServer.Raw;
 ///   {"close": true}             FIN, then drains what the client still sends (up to 2 s)
 ///   {"reset": true}             RST (linger 0)
 ///   {"waitClose": n}            reads until the client closes, at most n ms (default 60000)
+///   {"wsAccept": true, "headers": "Name: value\r\n"}  answers the last request read with a websocket
+///                               101 whose Sec-WebSocket-Accept matches its Sec-WebSocket-Key (RFC 6455 4.2.2),
+///                               plus the given header lines (raw text, each ending in CRLF); server frames
+///                               then follow as send/sendBase64 steps (unmasked, as a server sends them)
 /// After the last step the connection is closed gracefully. The first request head (and body) is read
 /// before the first step.
 /// </remarks>
@@ -154,6 +158,8 @@ public sealed class ScriptedServer : IDisposable
                 await reader.DrainAsync(TimeSpan.FromMilliseconds(readMs.GetValue<double>()), ct);
             else if (s["waitClose"] is { } waitClose)
                 await reader.DrainAsync(TimeSpan.FromMilliseconds(waitClose.GetValue<double?>() ?? 60000), ct);
+            else if (s["wsAccept"] is not null)
+                await stream.WriteAsync(Encoding.Latin1.GetBytes(WebSocketAccept(reader.LastHead, s["headers"]?.GetValue<string>() ?? "")), ct);
             else if (s["close"] is not null)
             {
                 await CloseGracefully(socket, stream);
@@ -167,6 +173,16 @@ public sealed class ScriptedServer : IDisposable
             }
         }
         await CloseGracefully(socket, stream);
+    }
+
+    /// <summary>A 101 for a websocket handshake: the accept key is SHA-1 of the client's key and the RFC 6455 GUID, in base64.</summary>
+    private static string WebSocketAccept(string head, string extraHeaders)
+    {
+        var key = head.Split("\r\n").Skip(1)
+            .Select(line => line.Split(':', 2))
+            .FirstOrDefault(p => p.Length == 2 && p[0].Trim().Equals("Sec-WebSocket-Key", StringComparison.OrdinalIgnoreCase))?[1].Trim() ?? "";
+        var accept = Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        return $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{extraHeaders}\r\n";
     }
 
     /// <summary>FIN first, then drain what the client still sends, so nothing already sent gets reset.</summary>
@@ -212,6 +228,9 @@ public sealed class ScriptedServer : IDisposable
         private int _start;
         private int _end;
 
+        /// <summary>The head of the last request read (request line and header lines, without the blank line).</summary>
+        public string LastHead { get; private set; } = "";
+
         public byte[] Snapshot()
         {
             lock (_all) return _all.ToArray();
@@ -253,6 +272,7 @@ public sealed class ScriptedServer : IDisposable
                 }
                 if (!await FillAsync(ct)) return null;
             }
+            LastHead = head;
             var lines = head.Split("\r\n");
             long length = 0;
             var chunked = false;
