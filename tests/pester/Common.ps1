@@ -164,13 +164,19 @@ function Start-Dnsmasq {
     $dnsmasq = Get-Command dnsmasq -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     if (-not $dnsmasq -and (Test-Path /usr/sbin/dnsmasq)) { $dnsmasq = Get-Command /usr/sbin/dnsmasq }
     if (-not $dnsmasq) { return $null }
-    $port = Get-FreeUdpPort
-    $log = Join-Path $TestDrive "dnsmasq-$Domain.log"
-    $process = Start-Process $dnsmasq.Source -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
-        '-k', "--port=$port", '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts',
-        "--address=/$Domain/127.0.0.1", "--pid-file=$(Join-Path $TestDrive "dnsmasq-$Domain.pid")", '--log-queries', "--log-facility=$log")
-    Wait-Until { (Test-Path $log) -and (Select-String -Path $log -Pattern 'started' -Quiet) -or $process.HasExited } "dnsmasq on port $port"
-    if ($process.HasExited) { throw "dnsmasq exited: $(Get-Content "$log.err" -Raw)" }
+    # dnsmasq listens on the port over UDP and TCP; a port free for UDP can be taken on TCP (or by another
+    # test run) before dnsmasq binds it, so a bind failure is retried on another port.
+    for ($attempt = 1; ; $attempt++) {
+        $port = Get-FreeUdpPort
+        $log = Join-Path $TestDrive "dnsmasq-$Domain-$port.log"
+        $process = Start-Process $dnsmasq.Source -PassThru -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -ArgumentList @(
+            '-k', "--port=$port", '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts',
+            "--address=/$Domain/127.0.0.1", "--pid-file=$(Join-Path $TestDrive "dnsmasq-$Domain-$port.pid")", '--log-queries', "--log-facility=$log")
+        Wait-Until { (Test-Path $log) -and (Select-String -Path $log -Pattern 'started' -Quiet) -or $process.HasExited } "dnsmasq on port $port"
+        if (-not $process.HasExited) { break }
+        $why = Get-Content "$log.err" -Raw
+        if ($attempt -ge 5 -or $why -notmatch 'Address already in use') { throw "dnsmasq exited: $why" }
+    }
     [pscustomobject]@{ Process = $process; Port = $port; Server = "127.0.0.1:$port"; Log = $log }
 }
 
