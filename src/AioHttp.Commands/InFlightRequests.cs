@@ -3,8 +3,9 @@ using System.Management.Automation;
 namespace AioHttp.Commands;
 
 /// <summary>
-/// The requests a pipeline has started and not yet written, in input order. Only the pipeline
-/// thread touches it; the requests themselves run on the thread pool.
+/// Invoke-AioRequest's pipeline scheduler: the requests a pipeline has started and not yet written,
+/// in input order, how they start (on the thread pool, cancelled by the pipeline's stop) and the
+/// cancellable waits for them. Only the pipeline thread touches it.
 /// </summary>
 internal sealed class InFlightRequests
 {
@@ -15,6 +16,38 @@ internal sealed class InFlightRequests
     public int Running => _items.Count(i => !i.Task.IsCompleted);
 
     public void Add(string target, Task<ClientResponse> task) => _items.Add((target, task));
+
+    /// <summary>
+    /// Starts a request on the thread pool, cancelled when <paramref name="stop"/> fires. With
+    /// <paramref name="keepOnceArrived"/> (a -Stream response, read by the caller after it is written),
+    /// the stop cancels it only while it is in flight: stopping the pipeline afterwards (Select-Object
+    /// -First, an error downstream) must not cancel its later reads.
+    /// </summary>
+    public static Task<ClientResponse> Start(Func<CancellationToken, Task<ClientResponse>> send, CancellationToken stop, bool keepOnceArrived)
+    {
+        if (!keepOnceArrived) return Task.Run(() => send(stop));
+        // The check is made when the stop fires, not by a continuation that unlinks the token later:
+        // a response written just before the stop must not be cancelled by a continuation that has
+        // not run yet.
+        var own = new CancellationTokenSource();
+        Task<ClientResponse>? request = null;
+        var link = stop.Register(() =>
+        {
+            if (Volatile.Read(ref request) is not { IsCompleted: true }) own.Cancel();
+        });
+        request = Task.Run(() => send(own.Token));
+        _ = request.ContinueWith(_ => link.Dispose(), TaskScheduler.Default);
+        return request;
+    }
+
+    /// <summary>The request, aborted by its body's failure: that failure is the error to report.</summary>
+    public static Task<ClientResponse> FailedBy(Task<ClientResponse> request, Exception failure) =>
+        request.ContinueWith<ClientResponse>(t =>
+        {
+            if (t.IsCompletedSuccessfully) t.Result.Close();
+            else _ = t.Exception;
+            throw failure;
+        }, TaskScheduler.Default);
 
     /// <summary>Blocks until one running request finishes (cancellable); <paramref name="tick"/>, when given, runs every slice meanwhile.</summary>
     public void WaitForAny(CancellationToken cancellationToken, Action? tick = null)

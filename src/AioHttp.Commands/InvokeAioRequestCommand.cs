@@ -214,20 +214,11 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             // The ScriptBlock runs here, on the pipeline thread, while the request sends what it produces.
             var failure = scriptBody.Run(task, _stop.Token);
             _scriptBody = null;
-            if (failure is not null) task = FailWith(task, failure);
+            if (failure is not null) task = InFlightRequests.FailedBy(task, failure);
         }
         _inFlight.Add(Uri, task);
         Flush();
     }
-
-    // The request was aborted by its body's failure: that failure is the error to report.
-    private static Task<ClientResponse> FailWith(Task<ClientResponse> request, Exception failure) =>
-        request.ContinueWith<ClientResponse>(t =>
-        {
-            if (t.IsCompletedSuccessfully) t.Result.Close();
-            else _ = t.Exception;
-            throw failure;
-        }, TaskScheduler.Default);
 
     protected override void EndProcessing()
     {
@@ -256,28 +247,11 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request)
     {
-        if (_outFile is null && Stream)
-        {
-            // A -Stream response, once written, is the caller's: stopping this pipeline afterwards
-            // (Select-Object -First, an error downstream) must not cancel its later reads, so its
-            // request takes a token that _stop cancels only while the request is in flight.
-            // The check is made when _stop fires, not by a continuation that unlinks the token later:
-            // a response written just before the stop must not be cancelled by a continuation that
-            // has not run yet.
-            var own = new CancellationTokenSource();
-            Task<ClientResponse>? streamed = null;
-            var link = _stop.Token.Register(() =>
-            {
-                if (Volatile.Read(ref streamed) is not { IsCompleted: true }) own.Cancel();
-            });
-            streamed = Task.Run(() => session.RequestAsync(request, own.Token));
-            _ = streamed.ContinueWith(_ => link.Dispose(), TaskScheduler.Default);
-            return streamed;
-        }
-        if (_outFile is null) return Task.Run(() => session.RequestAsync(request, _stop.Token));
+        // A -Stream response, once written, is the caller's to read: stopping the pipeline later must not cancel it.
+        if (_outFile is null) return InFlightRequests.Start(token => session.RequestAsync(request, token), _stop.Token, keepOnceArrived: Stream);
         var progress = new DownloadProgress();
         var path = _outFile.Path;
-        var download = Task.Run(() => session.DownloadAsync(request, path, Resume, progress, _stop.Token));
+        var download = InFlightRequests.Start(token => session.DownloadAsync(request, path, Resume, progress, token), _stop.Token, keepOnceArrived: false);
         _progressBar?.Track(Uri, download, progress);
         return download;
     }
