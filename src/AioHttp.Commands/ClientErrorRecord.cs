@@ -35,7 +35,7 @@ internal static class ClientErrorRecord
     }
 
     /// <summary>A ClientResponseError whose ErrorDetails show the status and the start of the body.</summary>
-    public static ErrorRecord ForStatus(ClientResponseException error, ClientResponse response, object? target)
+    private static ErrorRecord ForStatus(ClientResponseException error, ClientResponse response, object? target)
     {
         var record = new ErrorRecord(error, error.ErrorId, ErrorCategory.InvalidResult, target);
         var details = $"{response.Status} {response.Reason} ({response.Method} {response.Url})";
@@ -54,7 +54,7 @@ internal static class ClientErrorRecord
         return record;
     }
 
-    public static ErrorCategory Category(ClientErrorKind kind) => kind switch
+    private static ErrorCategory Category(ClientErrorKind kind) => kind switch
     {
         ClientErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
         ClientErrorKind.Connection => ErrorCategory.ConnectionError,

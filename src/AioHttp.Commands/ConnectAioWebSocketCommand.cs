@@ -34,11 +34,11 @@ public sealed class ConnectAioWebSocketCommand : PSCmdlet, IDisposable
     public string? Origin { get; set; }
 
     [Parameter]
-    [ValidateRange(0.001, 2147483.0)]
+    [ValidateRange(SecondsRange.MinPositive, SecondsRange.Max)]
     public double? Heartbeat { get; set; }
 
     [Parameter]
-    [ValidateRange(0.001, 2147483.0)]
+    [ValidateRange(SecondsRange.MinPositive, SecondsRange.Max)]
     public double? ReceiveTimeout { get; set; }
 
     [Parameter]

@@ -34,7 +34,7 @@ public sealed class DefaultSession : IModuleAssemblyCleanup
     }
 
     /// <summary>AioHttp/x.y.z plus the running PowerShell's version, e.g. "AioHttp/0.1.0 PowerShell/7.6.9".</summary>
-    public static string UserAgent { get; } = $"{ClientSession.DefaultUserAgent} PowerShell/{PowerShellVersion()}";
+    internal static string UserAgent { get; } = $"{ClientSession.DefaultUserAgent} PowerShell/{PowerShellVersion()}";
 
     /// <summary>
     /// $PSVersionTable.PSVersion: PSVersionInfo.PSVersion of the running engine. The assembly version
@@ -54,7 +54,7 @@ public sealed class DefaultSession : IModuleAssemblyCleanup
         return engine.GetName().Version?.ToString(3) ?? "0.0.0";
     }
 
-    public static void Close()
+    private static void Close()
     {
         lock (Gate)
         {

@@ -80,7 +80,7 @@ public sealed class DependencyLoader : IModuleAssemblyCleanup
 
         public DependencyLoadContext(string folder) : base("AioHttp.Dependencies") => _folder = folder;
 
-        public static string? PathOf(string folder, AssemblyName name)
+        private static string? PathOf(string folder, AssemblyName name)
         {
             if (string.IsNullOrEmpty(name.Name)) return null;
             var path = Path.Combine(folder, name.Name + ".dll");

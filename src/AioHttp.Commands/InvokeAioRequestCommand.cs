@@ -13,19 +13,18 @@ namespace AioHttp.Commands;
 [OutputType(typeof(ClientResponse))]
 public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 {
-    private const string DefaultSet = "Default";
-    private const string BodySet = "Body";
-    private const string JsonSet = "Json";
-    private const string FormSet = "Form";
-    private const string InFileSet = "InFile";
+    internal const string DefaultSet = "Default";
+    internal const string BodySet = "Body";
+    internal const string JsonSet = "Json";
+    internal const string FormSet = "Form";
+    internal const string InFileSet = "InFile";
 
     private readonly CancellationTokenSource _stop = new();
     private readonly InFlightRequests _inFlight = new();
     private bool _finished;
     private ScriptBlockBody? _scriptBody;
-    private string? _outPath;
+    private OutFileTarget? _outFile;
     private DownloadProgressBar? _progressBar;
-    private string? _outFileTakenBy;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
@@ -110,15 +109,15 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public SwitchParameter AllowInsecureRedirect { get; set; }
 
     [Parameter]
-    [ValidateRange(0.0, 2147483.0)]
+    [ValidateRange(0.0, SecondsRange.Max)]
     public double? Timeout { get; set; }
 
     [Parameter]
-    [ValidateRange(0.0, 2147483.0)]
+    [ValidateRange(0.0, SecondsRange.Max)]
     public double? ConnectTimeout { get; set; }
 
     [Parameter]
-    [ValidateRange(0.0, 2147483.0)]
+    [ValidateRange(0.0, SecondsRange.Max)]
     public double? ReadTimeout { get; set; }
 
     [Parameter]
@@ -177,20 +176,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             return;
         }
         if (Stream) ThrowArgumentError("OutFileWithStream", "-OutFile and -Stream cannot be used together: -OutFile reads the body into the file, -Stream leaves it unread for you. Use one of them.");
-        try
-        {
-            _outPath = FileDownload.ResolveTarget(SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile));
-            if (Resume && Directory.Exists(_outPath))
-                throw new ArgumentException($"-Resume needs -OutFile to name the partial file, but '{_outPath}' is a folder. Give the file's path.");
-        }
-        catch (DirectoryNotFoundException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "OutFileFolderNotFound", ErrorCategory.ObjectNotFound, OutFile));
-        }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or ProviderNotFoundException or PSNotSupportedException)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "InvalidOutFile", ErrorCategory.InvalidArgument, OutFile));
-        }
+        _outFile = OutFileTarget.Resolve(this, OutFile, Resume);
         if (GetVariableValue("ProgressPreference") is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore or "SilentlyContinue" or "Ignore"))
             _progressBar = new DownloadProgressBar(this);
     }
@@ -207,14 +193,8 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             session = Session ?? DefaultSession.Instance;
             if (session.Closed) throw new SessionClosedException();
             LeakWarning.WriteIfAny(this, session);
-            request = BuildRequest(session);
-            if (_outPath is not null && !Directory.Exists(_outPath))
-            {
-                // One file cannot hold several bodies: refuse the overwrite rather than keep only the last.
-                if (_outFileTakenBy is not null)
-                    throw new ArgumentException($"-OutFile '{_outPath}' is one file, already the target of '{_outFileTakenBy}'. To save several URLs, give a folder as -OutFile.");
-                _outFileTakenBy = Uri;
-            }
+            (request, _scriptBody) = RequestBuilder.Build(this, session);
+            _outFile?.Claim(Uri);
         }
         catch (Exception ex) when (ex is ClientException or ArgumentException or IOException or UnauthorizedAccessException)
         {
@@ -225,7 +205,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         // Keep at most ThrottleLimit requests running; write what has finished meanwhile.
         while (_inFlight.Running >= ThrottleLimit)
         {
-            _inFlight.WaitForAny(_stop.Token, ordered: !AsCompleted, _progressBar is null ? null : _progressBar.Update);
+            _inFlight.WaitForAny(_stop.Token, _progressBar is null ? null : _progressBar.Update);
             Flush();
         }
         var task = StartRequest(session, request);
@@ -234,20 +214,11 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             // The ScriptBlock runs here, on the pipeline thread, while the request sends what it produces.
             var failure = scriptBody.Run(task, _stop.Token);
             _scriptBody = null;
-            if (failure is not null) task = FailWith(task, failure);
+            if (failure is not null) task = InFlightRequests.FailedBy(task, failure);
         }
         _inFlight.Add(Uri, task);
         Flush();
     }
-
-    // The request was aborted by its body's failure: that failure is the error to report.
-    private static Task<ClientResponse> FailWith(Task<ClientResponse> request, Exception failure) =>
-        request.ContinueWith<ClientResponse>(t =>
-        {
-            if (t.IsCompletedSuccessfully) t.Result.Close();
-            else _ = t.Exception;
-            throw failure;
-        }, TaskScheduler.Default);
 
     protected override void EndProcessing()
     {
@@ -276,28 +247,11 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request)
     {
-        if (_outPath is null && Stream)
-        {
-            // A -Stream response, once written, is the caller's: stopping this pipeline afterwards
-            // (Select-Object -First, an error downstream) must not cancel its later reads, so its
-            // request takes a token that _stop cancels only while the request is in flight.
-            // The check is made when _stop fires, not by a continuation that unlinks the token later:
-            // a response written just before the stop must not be cancelled by a continuation that
-            // has not run yet.
-            var own = new CancellationTokenSource();
-            Task<ClientResponse>? streamed = null;
-            var link = _stop.Token.Register(() =>
-            {
-                if (Volatile.Read(ref streamed) is not { IsCompleted: true }) own.Cancel();
-            });
-            streamed = Task.Run(() => session.RequestAsync(request, own.Token));
-            _ = streamed.ContinueWith(_ => link.Dispose(), TaskScheduler.Default);
-            return streamed;
-        }
-        if (_outPath is null) return Task.Run(() => session.RequestAsync(request, _stop.Token));
+        // A -Stream response, once written, is the caller's to read: stopping the pipeline later must not cancel it.
+        if (_outFile is null) return InFlightRequests.Start(token => session.RequestAsync(request, token), _stop.Token, keepOnceArrived: Stream);
         var progress = new DownloadProgress();
-        var path = _outPath;
-        var download = Task.Run(() => session.DownloadAsync(request, path, Resume, progress, _stop.Token));
+        var path = _outFile.Path;
+        var download = InFlightRequests.Start(token => session.DownloadAsync(request, path, Resume, progress, token), _stop.Token, keepOnceArrived: false);
         _progressBar?.Track(Uri, download, progress);
         return download;
     }
@@ -316,7 +270,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
                 {
                     WriteCookieNotes(task.Result);
                     if (task.Result.SavedTo is { } saved) WriteVerbose($"Saved {target} to {saved}.");
-                    if (_outPath is null || PassThru) WriteObject(task.Result);
+                    if (_outFile is null || PassThru) WriteObject(task.Result);
                     continue;
                 }
                 var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();
@@ -347,83 +301,6 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         }
     }
 
-    private RequestOptions BuildRequest(ClientSession session)
-    {
-        var request = new RequestOptions(Uri, Method)
-        {
-            Encoded = Encoded,
-            Auth = RequestOptionsBinder.Auth(Credential),
-            AllowRedirects = !NoRedirect,
-            MaxRedirects = MaximumRedirection,
-            PreserveAuthorizationOnRedirect = SwitchGiven(nameof(PreserveAuthorizationOnRedirect), PreserveAuthorizationOnRedirect),
-            AllowInsecureRedirect = SwitchGiven(nameof(AllowInsecureRedirect), AllowInsecureRedirect),
-            Timeout = RequestOptionsBinder.Seconds(Timeout),
-            // -ConnectTimeout bounds both the wait for a pool slot and each connection attempt (aiohttp's connect and sock_connect).
-            ConnectTimeout = RequestOptionsBinder.Seconds(ConnectTimeout),
-            SocketConnectTimeout = RequestOptionsBinder.Seconds(ConnectTimeout),
-            ReadTimeout = RequestOptionsBinder.Seconds(ReadTimeout),
-            Stream = Stream,
-            Compress = Compress switch
-            {
-                "gzip" => ContentCompression.Gzip,
-                "deflate" => ContentCompression.Deflate,
-                _ => ContentCompression.None,
-            },
-            Chunked = Chunked,
-            ExpectContinue = Expect100,
-            RaiseForStatus = SwitchGiven(nameof(SkipHttpErrorCheck), SkipHttpErrorCheck) is { } skipCheck ? !skipCheck : null,
-            HttpVersion = HttpVersion switch { "2" => System.Net.HttpVersion.Version20, "1.1" => System.Net.HttpVersion.Version11, _ => null },
-            SkipCertificateCheck = SwitchGiven(nameof(SkipCertificateCheck), SkipCertificateCheck),
-            Fingerprint = Fingerprint,
-            Proxy = Proxy,
-            ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
-            MaximumResponseSize = MaximumResponseSize,
-        };
-        RequestOptionsBinder.Query(Query, request);
-        foreach (var header in RequestOptionsBinder.Headers(Headers)) request.Headers.Add(header);
-        foreach (var cookie in RequestOptionsBinder.Cookies(Cookies)) request.Cookies.Add(cookie);
-        if (Session is null)
-        {
-            // The default session keeps no cookies between commands, but one command's redirect chain keeps its own.
-            request.CookieJar = new CookieJar(unsafeCookies: true);
-        }
-
-        switch (ParameterSetName)
-        {
-            case BodySet when RequestOptionsBinder.Unwrap(Body) is ScriptBlock script:
-                _scriptBody = new ScriptBlockBody(script, ContentType);
-                request.Body = _scriptBody.Payload;
-                break;
-            case BodySet:
-                request.Body = RequestOptionsBinder.Body(Body, ContentType);
-                break;
-            case FormSet:
-                request.Body = RequestOptionsBinder.Form(Form).ToPayload();
-                if (ContentType is not null) request.Body.ContentType = ContentType;
-                break;
-            case InFileSet:
-                request.Body = new FilePayload(SessionState.Path.GetUnresolvedProviderPathFromPSPath(InFile), ContentType);
-                break;
-            case JsonSet:
-                var json = session.Options.JsonSerializer is { } serializer
-                    ? System.Text.Encoding.UTF8.GetBytes(serializer(Json))
-                    : PowerShellJsonSerializer.SerializeToUtf8(Json);
-                request.Body = new BytesPayload(json, ContentType ?? "application/json");
-                break;
-            default:
-                if (ContentType is not null) request.Headers.Add(new("Content-Type", ContentType));
-                break;
-        }
-        return request;
-    }
-
-    /// <summary>
-    /// A switch that overrides a session setting: true or false when given (so -SkipCertificateCheck:$false
-    /// really turns the session's setting off for this request), null when not given (the session decides).
-    /// </summary>
-    private bool? SwitchGiven(string name, SwitchParameter value) =>
-        MyInvocation.BoundParameters.ContainsKey(name) ? value.IsPresent : null;
-
     /// <summary>Tab completion for -Method: the standard methods (any token is accepted).</summary>
     public sealed class HttpMethodCompleter : IArgumentCompleter
     {
@@ -433,106 +310,5 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             CommandAst commandAst, IDictionary fakeBoundParameters) =>
             Methods.Where(m => m.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
                 .Select(m => new CompletionResult(m, m, CompletionResultType.ParameterValue, m));
-    }
-}
-
-/// <summary>
-/// The requests a pipeline has started and not yet written, in input order. Only the pipeline
-/// thread touches it; the requests themselves run on the thread pool.
-/// </summary>
-internal sealed class InFlightRequests
-{
-    private readonly List<(string Target, Task<ClientResponse> Task)> _items = new();
-
-    public int Count => _items.Count;
-
-    public int Running => _items.Count(i => !i.Task.IsCompleted);
-
-    public void Add(string target, Task<ClientResponse> task) => _items.Add((target, task));
-
-    /// <summary>Blocks until one running request finishes (cancellable); <paramref name="tick"/>, when given, runs every slice meanwhile.</summary>
-    public void WaitForAny(CancellationToken cancellationToken, bool ordered, Action? tick = null)
-    {
-        var running = _items.Where(i => !i.Task.IsCompleted).Select(i => (Task)i.Task).ToArray();
-        if (running.Length == 0) return;
-        Wait(() =>
-        {
-            while (Task.WaitAny(running, Slice(tick), cancellationToken) < 0) tick!();
-        });
-    }
-
-    /// <summary>Blocks until the next request to write has finished: the oldest, or (as completed) any.</summary>
-    public void WaitForNext(CancellationToken cancellationToken, bool ordered, Action? tick = null)
-    {
-        if (_items.Count == 0) return;
-        if (ordered)
-        {
-            var next = _items[0].Task;
-            Wait(() =>
-            {
-                while (!next.Wait(Slice(tick), cancellationToken)) tick!();
-            });
-        }
-        else if (!_items.Any(i => i.Task.IsCompleted))
-        {
-            var all = _items.Select(i => (Task)i.Task).ToArray();
-            Wait(() =>
-            {
-                while (Task.WaitAny(all, Slice(tick), cancellationToken) < 0) tick!();
-            });
-        }
-    }
-
-    // Waits are cut into short slices only when something (a progress bar) runs between them.
-    private static int Slice(Action? tick) => tick is null ? Timeout.Infinite : 100;
-
-    /// <summary>Removes and returns what can be written now, in the order it should be written.</summary>
-    public List<(string Target, Task<ClientResponse> Task)> TakeFinished(bool ordered)
-    {
-        var finished = new List<(string, Task<ClientResponse>)>();
-        if (ordered)
-        {
-            while (_items.Count > 0 && _items[0].Task.IsCompleted)
-            {
-                finished.Add(_items[0]);
-                _items.RemoveAt(0);
-            }
-        }
-        else
-        {
-            finished.AddRange(_items.Where(i => i.Task.IsCompleted));
-            _items.RemoveAll(i => i.Task.IsCompleted);
-        }
-        return finished;
-    }
-
-    /// <summary>Closes responses nobody will see (the pipeline stopped early).</summary>
-    public void DisposeAll()
-    {
-        foreach (var (_, task) in _items)
-        {
-            task.ContinueWith(static t =>
-            {
-                if (t.IsCompletedSuccessfully) t.Result.Close();
-                else _ = t.Exception; // observed
-            }, TaskScheduler.Default);
-        }
-        _items.Clear();
-    }
-
-    private static void Wait(Action wait)
-    {
-        try
-        {
-            wait();
-        }
-        catch (OperationCanceledException)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (AggregateException)
-        {
-            // A faulted request is reported when it is written; waiting just ends.
-        }
     }
 }

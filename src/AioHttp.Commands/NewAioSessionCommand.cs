@@ -36,15 +36,15 @@ public sealed class NewAioSessionCommand : PSCmdlet
     public int LimitPerHost { get; set; }
 
     [Parameter]
-    [ValidateRange(0.0, 2147483.0)]
+    [ValidateRange(0.0, SecondsRange.Max)]
     public double Timeout { get; set; } = 300;
 
     [Parameter]
-    [ValidateRange(0.0, 2147483.0)]
+    [ValidateRange(0.0, SecondsRange.Max)]
     public double ConnectTimeout { get; set; }
 
     [Parameter]
-    [ValidateRange(0.0, 2147483.0)]
+    [ValidateRange(0.0, SecondsRange.Max)]
     public double ReadTimeout { get; set; }
 
     [Parameter]

@@ -22,7 +22,7 @@ public sealed class ReceiveAioWebSocketCommand : PSCmdlet, IDisposable
     public int? Count { get; set; }
 
     [Parameter]
-    [ValidateRange(0.001, 2147483.0)]
+    [ValidateRange(SecondsRange.MinPositive, SecondsRange.Max)]
     public double? Timeout { get; set; }
 
     protected override void ProcessRecord()

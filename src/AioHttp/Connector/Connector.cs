@@ -81,9 +81,6 @@ internal sealed class Connector : IDisposable
     /// <summary>TCP connections made since the session started.</summary>
     public int ConnectionsCreated => Volatile.Read(ref _created);
 
-    /// <summary>The pool itself, for callers (the websocket handshake) that drive HttpClient-level APIs over it.</summary>
-    internal HttpMessageInvoker Invoker => _invoker;
-
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         InvalidHeaderException.ThrowIfInvalid(request); // before any connection is made

@@ -207,10 +207,6 @@ public static class FileDownload
     }
 
     /// <summary>
-    /// The body into the file in 1 MiB blocks, two of them: the network fills one while the other
-    /// is written (write-behind), so disk and network overlap and nothing is allocated per block.
-    /// </summary>
-    /// <summary>
     /// The body into the file in blocks of up to 1 MiB, one buffer from the shared pool, nothing
     /// allocated per block. Each network read lands straight in the buffer; the write to the file is
     /// synchronous on purpose: it is a copy into the page cache, cheaper than the thread hop of an

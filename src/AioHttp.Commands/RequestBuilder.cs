@@ -1,0 +1,99 @@
+using System.Management.Automation;
+
+namespace AioHttp.Commands;
+
+/// <summary>
+/// Turns Invoke-AioRequest's bound parameters into the engine's <see cref="RequestOptions"/> (the
+/// keywords of aiohttp's session.request(...)): the body by parameter set, headers, cookies, query,
+/// auth, and the per-request overrides of session settings. Refusals are ArgumentExceptions (or the
+/// engine's ClientExceptions) naming the parameter, reported by the cmdlet for that input alone.
+/// </summary>
+internal static class RequestBuilder
+{
+    /// <summary>
+    /// The request for the command's current input. A ScriptBlock -Body comes back beside it: its
+    /// payload is the request's body, and the cmdlet runs it on the pipeline thread once the request has started.
+    /// </summary>
+    public static (RequestOptions Request, ScriptBlockBody? ScriptBody) Build(InvokeAioRequestCommand command, ClientSession session)
+    {
+        var request = new RequestOptions(command.Uri, command.Method)
+        {
+            Encoded = command.Encoded,
+            Auth = RequestOptionsBinder.Auth(command.Credential),
+            AllowRedirects = !command.NoRedirect,
+            MaxRedirects = command.MaximumRedirection,
+            PreserveAuthorizationOnRedirect = SwitchGiven(command, nameof(command.PreserveAuthorizationOnRedirect), command.PreserveAuthorizationOnRedirect),
+            AllowInsecureRedirect = SwitchGiven(command, nameof(command.AllowInsecureRedirect), command.AllowInsecureRedirect),
+            Timeout = RequestOptionsBinder.Seconds(command.Timeout),
+            // -ConnectTimeout bounds both the wait for a pool slot and each connection attempt (aiohttp's connect and sock_connect).
+            ConnectTimeout = RequestOptionsBinder.Seconds(command.ConnectTimeout),
+            SocketConnectTimeout = RequestOptionsBinder.Seconds(command.ConnectTimeout),
+            ReadTimeout = RequestOptionsBinder.Seconds(command.ReadTimeout),
+            Stream = command.Stream,
+            Compress = command.Compress switch
+            {
+                "gzip" => ContentCompression.Gzip,
+                "deflate" => ContentCompression.Deflate,
+                _ => ContentCompression.None,
+            },
+            Chunked = command.Chunked,
+            ExpectContinue = command.Expect100,
+            RaiseForStatus = SwitchGiven(command, nameof(command.SkipHttpErrorCheck), command.SkipHttpErrorCheck) is { } skipCheck ? !skipCheck : null,
+            HttpVersion = command.HttpVersion switch { "2" => System.Net.HttpVersion.Version20, "1.1" => System.Net.HttpVersion.Version11, _ => null },
+            SkipCertificateCheck = SwitchGiven(command, nameof(command.SkipCertificateCheck), command.SkipCertificateCheck),
+            Fingerprint = command.Fingerprint,
+            Proxy = command.Proxy,
+            ProxyAuth = RequestOptionsBinder.Auth(command.ProxyCredential),
+            MaximumResponseSize = command.MaximumResponseSize,
+        };
+        RequestOptionsBinder.Query(command.Query, request);
+        foreach (var header in RequestOptionsBinder.Headers(command.Headers)) request.Headers.Add(header);
+        foreach (var cookie in RequestOptionsBinder.Cookies(command.Cookies)) request.Cookies.Add(cookie);
+        if (command.Session is null)
+        {
+            // The default session keeps no cookies between commands, but one command's redirect chain keeps its own.
+            request.CookieJar = new CookieJar(unsafeCookies: true);
+        }
+        return (request, SetBody(command, session, request));
+    }
+
+    // The body by parameter set (they exclude each other, so PowerShell has already refused a mix).
+    private static ScriptBlockBody? SetBody(InvokeAioRequestCommand command, ClientSession session, RequestOptions request)
+    {
+        var contentType = command.ContentType;
+        switch (command.ParameterSetName)
+        {
+            case InvokeAioRequestCommand.BodySet when RequestOptionsBinder.Unwrap(command.Body) is ScriptBlock script:
+                var scriptBody = new ScriptBlockBody(script, contentType);
+                request.Body = scriptBody.Payload;
+                return scriptBody;
+            case InvokeAioRequestCommand.BodySet:
+                request.Body = RequestOptionsBinder.Body(command.Body, contentType);
+                break;
+            case InvokeAioRequestCommand.FormSet:
+                request.Body = RequestOptionsBinder.Form(command.Form).ToPayload();
+                if (contentType is not null) request.Body.ContentType = contentType;
+                break;
+            case InvokeAioRequestCommand.InFileSet:
+                request.Body = new FilePayload(command.SessionState.Path.GetUnresolvedProviderPathFromPSPath(command.InFile), contentType);
+                break;
+            case InvokeAioRequestCommand.JsonSet:
+                var json = session.Options.JsonSerializer is { } serializer
+                    ? System.Text.Encoding.UTF8.GetBytes(serializer(command.Json))
+                    : PowerShellJsonSerializer.SerializeToUtf8(command.Json);
+                request.Body = new BytesPayload(json, contentType ?? "application/json");
+                break;
+            default:
+                if (contentType is not null) request.Headers.Add(new("Content-Type", contentType));
+                break;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A switch that overrides a session setting: true or false when given (so -SkipCertificateCheck:$false
+    /// really turns the session's setting off for this request), null when not given (the session decides).
+    /// </summary>
+    private static bool? SwitchGiven(PSCmdlet command, string name, SwitchParameter value) =>
+        command.MyInvocation.BoundParameters.ContainsKey(name) ? value.IsPresent : null;
+}
