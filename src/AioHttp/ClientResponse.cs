@@ -231,6 +231,9 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
         private readonly ConnectionLease _lease;
         private readonly HttpResponseMessage _message;
 
+        /// <summary>The HTTP/1.x connection the response came on (null over HTTP/2).</summary>
+        public ConnectionStream? Connection;
+
         public LeakGuard(ConnectionLease lease, HttpResponseMessage message)
         {
             _lease = lease;
@@ -243,11 +246,20 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
         {
             // The message's connection may have been finalized first (same collection, no order);
             // disposing is idempotent there. A finalizer must never throw.
-            try { _message.Dispose(); }
+            // The connection is abandoned first, so disposing the message cannot hand it back to the pool:
+            // its socket may be finalized in this same collection, and a later request would get a dead one.
+            try
+            {
+                Connection?.Abandon();
+                _message.Dispose();
+            }
             catch (Exception) { }
             _lease.Reclaim();
         }
     }
+
+    /// <summary>The HTTP/1.x connection this response arrived on, abandoned (never pooled again) if the response is dropped unclosed.</summary>
+    internal ConnectionStream? Connection { init => _guard.Connection = value; }
 
     /// <summary>The final response of a redirect chain ends the request's timeouts when it is released.</summary>
     internal void TakeTimerOwnership() => _ownsTimer = true;

@@ -383,7 +383,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         timer.StartRead();
         // Tells the connection which request its bytes belong to (resend rule, response framing checks).
         var bodyCanGoAgain = message.Content is null || message.Headers.ExpectContinue == true && body?.IsReplayable != false;
-        OutgoingRequest.Current = new OutgoingRequest(method, url, requestInfo, bodyCanGoAgain, sent["Upgrade"] is not null, timer);
+        var outgoing = new OutgoingRequest(method, url, requestInfo, bodyCanGoAgain, sent["Upgrade"] is not null, timer);
+        OutgoingRequest.Current = outgoing;
         try
         {
             // Every read or write of this request's head on its connection restarts the read-gap clock.
@@ -413,6 +414,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             return new ClientResponse(httpResponse, requestInfo, history, timer, lease, startedAt, cookies)
             {
                 RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
+                Connection = outgoing.Connection,
             };
         }
         catch

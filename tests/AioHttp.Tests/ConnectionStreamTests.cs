@@ -90,4 +90,24 @@ public class ConnectionStreamTests
         Assert.Equal(400, error.Status);
         Assert.Contains("Invalid HTTP response to GET http://h/bad", error.Message);
     }
+
+    [Fact]
+    public async Task An_abandoned_connection_fails_every_later_read_and_write_so_it_is_never_pooled_again()
+    {
+        var peer = new Peer();
+        var connection = new ConnectionStream(peer);
+        peer.Answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        await SendAsync(connection, Get("/a"));
+        var buffer = new byte[64];
+        Assert.True(await connection.ReadAsync(buffer) > 0);
+
+        connection.Abandon();
+
+        // A zero-byte read is how SocketsHttpHandler checks an idle connection: it must fail, not wait.
+        var idleCheck = connection.ReadAsync(Memory<byte>.Empty);
+        await Assert.ThrowsAsync<IOException>(async () => await idleCheck);
+        await Assert.ThrowsAsync<IOException>(async () => await connection.ReadAsync(buffer));
+        await Assert.ThrowsAsync<IOException>(async () => await connection.WriteAsync(new byte[] { 1 }));
+        Assert.Throws<IOException>(() => connection.Read(buffer, 0, buffer.Length));
+    }
 }

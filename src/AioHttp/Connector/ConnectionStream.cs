@@ -31,6 +31,7 @@ internal sealed class ConnectionStream : Stream
     private bool _peerClosed;            // the server closed its side
     private bool _upgraded;              // a 101 switched the connection to another protocol
     private int _closeCodeSent;          // the code of the websocket close frame written, once upgraded
+    private int _abandoned;              // 1 once Abandon() ran: the connection must never be used again
 
     internal ConnectionStream(Stream inner) => _inner = inner;
 
@@ -60,8 +61,26 @@ internal sealed class ConnectionStream : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <summary>
+    /// Takes the connection out of use for good (a response dropped unclosed, from its finalizer): every
+    /// later read or write fails, so SocketsHttpHandler discards the connection instead of pooling it.
+    /// </summary>
+    internal void Abandon()
+    {
+        Volatile.Write(ref _abandoned, 1);
+        try { _inner.Dispose(); }
+        catch (Exception) { } // called from a finalizer: the socket may be gone already
+    }
+
+    private void ThrowIfAbandoned()
+    {
+        if (Volatile.Read(ref _abandoned) != 0)
+            throw new IOException("The connection was abandoned: the response that held it was dropped without Close().");
+    }
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        ThrowIfAbandoned();
         // A zero-byte read (SocketsHttpHandler waits for data that way) returns 0 without meaning the end.
         if (buffer.IsEmpty) return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -71,12 +90,13 @@ internal sealed class ConnectionStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(Span<byte> buffer) => buffer.IsEmpty ? _inner.Read(buffer) : Received(buffer[.._inner.Read(buffer)]);
+    public override int Read(Span<byte> buffer) => Volatile.Read(ref _abandoned) != 0 ? throw new IOException("The connection was abandoned.") : buffer.IsEmpty ? _inner.Read(buffer) : Received(buffer[.._inner.Read(buffer)]);
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        ThrowIfAbandoned();
         if (Sending(buffer.Span)) await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 
