@@ -24,6 +24,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private static readonly HashSet<string> BodyMethods = new(StringComparer.OrdinalIgnoreCase) { "POST", "PUT", "PATCH", "DELETE" };
 
     private readonly Connector _connector;
+    // The slots under Limit, one count for every connector of the session (aiohttp's connector limit).
+    private readonly ConnectionLimiter _limiter;
     private readonly HostResolver _resolver;
     private readonly ProxySelector? _proxy;
     // Requests with their own proxy settings need their own handler; kept per settings, closed with the session.
@@ -64,6 +66,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         _resolver = HostResolver.Create(options);
         _proxy = ProxySelector.FromOptions(options);
         CheckUnixSocket(options);
+        _limiter = new ConnectionLimiter(options.Limit);
         _connector = new Connector(options, _resolver, _proxy);
     }
 
@@ -101,18 +104,21 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     /// <summary>TCP connections open (idle in the pool or in use).</summary>
     public int OpenConnections => _connector.OpenConnections;
     /// <summary>Requests holding a connection slot (aiohttp counts connections in use).</summary>
-    public int InUse => _connector.Limiter.InUse;
+    public int InUse => _limiter.InUse;
     /// <summary>Requests waiting for a slot under Limit.</summary>
-    public int Waiting => _connector.Limiter.Waiting;
+    public int Waiting => _limiter.Waiting;
     /// <summary>
     /// Responses that were garbage-collected while still holding a connection (opened with Stream and
     /// never read to the end or closed); their slots were given back then (aiohttp warns "Unclosed response").
     /// </summary>
-    public int LeakedResponses => _connector.Limiter.Reclaimed;
+    public int LeakedResponses => _limiter.Reclaimed;
     /// <summary>Open connections not in use.</summary>
     public int Idle => Math.Max(0, OpenConnections - InUse);
     /// <summary>TCP connections made since the session started (a reused connection does not count).</summary>
     public int ConnectionsCreated => _connector.ConnectionsCreated;
+
+    /// <summary>The session's slots under Limit, shared by HTTP requests and websockets.</summary>
+    internal ConnectionLimiter Limiter => _limiter;
 
     public Task<ClientResponse> GetAsync(string url, CancellationToken cancellationToken = default) =>
         RequestAsync(new RequestOptions(url), cancellationToken);
@@ -371,11 +377,11 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
             try
             {
-                lease = await _connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
+                lease = await _limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException oce)
             {
-                throw SlotWaitFailed(oce, timer, url, _connector.Limiter);
+                throw SlotWaitFailed(oce, timer, url, _limiter);
             }
         }
 

@@ -7,6 +7,8 @@ namespace AioHttp;
 /// <summary>
 /// aiohttp's TCPConnector: owns the connection pool (a SocketsHttpHandler), resolves names, makes
 /// connections under the connect timeout, and turns connect failures into aiohttp's errors.
+/// The slots under the session's Limit are not the connector's: one <see cref="ConnectionLimiter"/>,
+/// owned by the session, counts them across all of its connectors.
 /// </summary>
 /// <remarks>
 /// The connect timeout of one attempt (<see cref="AttemptTimeout"/>, aiohttp's sock_connect) is the
@@ -31,7 +33,6 @@ internal sealed class Connector : IDisposable
         _resolver = resolver ?? HostResolver.Create(options);
         _proxy = options.UnixSocket is null ? proxy : null;
         _unixSocket = options.UnixSocket;
-        Limiter = new ConnectionLimiter(options.Limit);
         if (options.LimitPerHost < 0) throw new ArgumentOutOfRangeException(nameof(options), "LimitPerHost cannot be negative.");
         _handler = new SocketsHttpHandler
         {
@@ -56,8 +57,6 @@ internal sealed class Connector : IDisposable
         _handler.SslOptions = Tls.CreateOptions();
         _invoker = new HttpMessageInvoker(_handler, disposeHandler: true);
     }
-
-    public ConnectionLimiter Limiter { get; }
 
     public TlsSettings Tls { get; }
 

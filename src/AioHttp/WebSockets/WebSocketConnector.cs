@@ -66,12 +66,12 @@ internal static class WebSocketConnector
             if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
             try
             {
-                lease = await connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
+                lease = await session.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException oce)
             {
                 socket.Dispose();
-                throw ClientSession.SlotWaitFailed(oce, timer, url, connector.Limiter);
+                throw ClientSession.SlotWaitFailed(oce, timer, url, session.Limiter);
             }
         }
         var handshake = new OutgoingRequest("GET", url, requestInfo, bodyCanGoAgain: true, asksUpgrade: true, timer);
