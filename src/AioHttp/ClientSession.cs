@@ -28,8 +28,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private readonly ConnectionLimiter _limiter;
     private readonly HostResolver _resolver;
     private readonly ProxySelector? _proxy;
-    // Requests with their own proxy settings need their own handler; kept per settings, closed with the session.
-    private readonly Dictionary<string, Connector> _proxyConnectors = new(StringComparer.Ordinal);
+    // Requests with their own proxy, TLS or connect-attempt settings need a connector of their own.
+    private readonly ConnectorVariants _connectorVariants = new();
     private readonly Url? _baseUrl;
     private readonly List<KeyValuePair<string, string>> _headers;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ClientWebSocket, byte> _webSockets = new();
@@ -292,14 +292,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             options.ConnectTimeout = null; // the pool wait is the request's business; the handler only bounds the attempt
             options.SocketConnectTimeout = attemptLimit;
         }
-        var key = $"{proxy?.Key}|{options.SkipCertificateCheck}|{options.Fingerprint}|{attemptLimit?.Ticks}";
-        lock (_proxyConnectors)
-        {
-            if (Closed) throw new SessionClosedException();
-            if (!_proxyConnectors.TryGetValue(key, out var connector))
-                _proxyConnectors[key] = connector = new Connector(options, _resolver, proxy);
-            return connector;
-        }
+        var key = new ConnectorVariantKey(proxy?.Key, options.SkipCertificateCheck, options.Fingerprint, attemptLimit);
+        return _connectorVariants.GetOrAdd(key, () => new Connector(options, _resolver, proxy));
     }
 
     private async Task<ClientResponse> SendOnceAsync(Connector connector, string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
@@ -675,11 +669,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
         foreach (var webSocket in _webSockets.Keys) webSocket.Abort();
         _connector.Dispose();
-        lock (_proxyConnectors)
-        {
-            foreach (var connector in _proxyConnectors.Values) connector.Dispose();
-            _proxyConnectors.Clear();
-        }
+        _connectorVariants.Dispose();
     }
 
     public void Dispose() => Close();
