@@ -177,6 +177,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         var allowRedirects = request.AllowRedirects && maxRedirects > 0;
         var timer = new RequestTimer(request.Timeout ?? Options.Timeout, request.ConnectTimeout ?? Options.ConnectTimeout,
             request.ReadTimeout ?? Options.ReadTimeout, cancellationToken);
+        // One owner at a time (see RequestTimer): this method until the final response takes it.
+        RequestTimer? ownedTimer = timer;
         var startedAt = Stopwatch.GetTimestamp();
         var history = new List<ClientResponse>();
         var connector = ConnectorFor(request);
@@ -190,6 +192,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
                 {
                     response.TakeTimerOwnership();
+                    ownedTimer = null; // the response ends it when released, in a status error too
                     if (!request.Stream)
                     {
                         await ReadBodyAsync(response).ConfigureAwait(false);
@@ -244,16 +247,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
         {
-            timer.Dispose();
+            ownedTimer?.Dispose(); // stopped before the cause is read, so no clock fires meanwhile
             throw MapException(ex, timer, url, connector);
-        }
-        catch (ClientResponseException e) when (e.Response is not null && e is not (TooManyRedirectsException or InsecureRedirectException))
-        {
-            throw; // the response (and its timer) lives on in the error, body readable
         }
         catch
         {
-            timer.Dispose();
+            ownedTimer?.Dispose();
             throw;
         }
     }
