@@ -110,7 +110,7 @@ internal sealed class Connector : IDisposable
             }
             catch (ClientConnectorDnsException ex) when (what == "proxy")
             {
-                throw new ClientConnectorDnsException(host, port, $"Cannot connect to proxy {host}:{port}: {ex.Message}", ex);
+                throw new ClientConnectorDnsException(ConnectTarget.Proxy, host, port, ex.Message, ex);
             }
             SocketException? last = null;
             foreach (var address in addresses)
@@ -134,8 +134,8 @@ internal sealed class Connector : IDisposable
                     throw;
                 }
             }
-            throw new ClientConnectorException(host, port,
-                $"Cannot connect to {what} {host}:{port} [{last?.SocketErrorCode.ToString() ?? "no address"}: {last?.Message}]. " +
+            throw new ClientConnectorException(what == "proxy" ? ConnectTarget.Proxy : ConnectTarget.Host, host, port,
+                $"[{last?.SocketErrorCode.ToString() ?? "no address"}: {last?.Message}]. " +
                 $"Check that the {(what == "proxy" ? "proxy" : "server")} is running and the host and port are right.", last);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timer?.Connect is { } limit)
@@ -155,8 +155,8 @@ internal sealed class Connector : IDisposable
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new ClientConnectorException(path, 0,
-                $"Cannot connect to unix socket {path} [{ex.SocketErrorCode}: {ex.Message}]. Check that the server is listening on that socket.", ex);
+            throw new ClientConnectorException(ConnectTarget.UnixSocket, path, 0,
+                $"[{ex.SocketErrorCode}: {ex.Message}]. Check that the server is listening on that socket.", ex);
         }
         catch
         {

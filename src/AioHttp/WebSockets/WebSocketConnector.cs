@@ -85,7 +85,7 @@ internal static class WebSocketConnector
             var status = (int)socket.HttpStatusCode;
             var headers = ResponseHeaders(socket);
             socket.Dispose();
-            if (ex is OperationCanceledException) throw session.MapException(ex, timer, url, connector); // a timeout names itself
+            if (ex is OperationCanceledException) throw TransportErrors.Map(ex, timer, url, connector); // a timeout names itself
             if (status != 0)
             {
                 UpdateCookies(jar, headers, httpUri);
@@ -95,7 +95,7 @@ internal static class WebSocketConnector
                 throw new WSServerHandshakeException(what, status, requestInfo, headers, ex);
             }
             var inner = ex is NetWebSocketException && ex.InnerException is { } cause ? cause : ex;
-            throw session.MapException(inner, timer, url, connector);
+            throw TransportErrors.Map(inner, timer, url, connector);
         }
 
         var responseHeaders = ResponseHeaders(socket);
