@@ -362,19 +362,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
         // The connect clock covers the wait for a pool slot (as in aiohttp), and runs anew for each hop.
         timer.RestartConnect();
-        ConnectionLease lease;
-        using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
-        {
-            if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
-            try
-            {
-                lease = await _limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException oce)
-            {
-                throw SlotWaitFailed(oce, timer, url, _limiter);
-            }
-        }
+        var lease = await _limiter.AcquireAsync(timer, url).ConfigureAwait(false);
 
         HttpResponseMessage httpResponse;
         timer.StartRead();
@@ -419,25 +407,6 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             lease.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// The error for a request that gave up waiting for a slot under Limit: whichever clock stopped it
-    /// (connect timeout, total timeout, or the caller), the message gives the figures and the usual
-    /// cause, responses opened with -Stream and never closed.
-    /// </summary>
-    internal static Exception SlotWaitFailed(OperationCanceledException oce, RequestTimer timer, Url url, ConnectionLimiter limiter)
-    {
-        var waiting = limiter.DescribeWait();
-        if (timer.CallerToken.IsCancellationRequested)
-            return new OperationCanceledException($"The request to {url.HostPort} was cancelled while {waiting}.", oce, timer.CallerToken);
-        if (timer.TotalToken.IsCancellationRequested && timer.Total is { } total)
-        {
-            return new ServerTimeoutException(TimeoutKind.Total, total,
-                $"Total timeout of {total.TotalSeconds:0.###} s exceeded while {waiting}. Raise -Timeout, or 0 for none.", oce);
-        }
-        if (timer.Connect is { } limit) return new ConnectionTimeoutException(limit, $"{url.HostPort} ({waiting})", oce);
-        return timer.Translate(oce);
     }
 
     /// <summary>

@@ -61,18 +61,14 @@ internal static class WebSocketConnector
         // A websocket holds its connection until it closes, so it holds a slot under the session's
         // Limit all that time (as aiohttp counts it); the connect timeout covers the wait for one.
         ConnectionLease lease;
-        using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
+        try
         {
-            if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
-            try
-            {
-                lease = await session.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException oce)
-            {
-                socket.Dispose();
-                throw ClientSession.SlotWaitFailed(oce, timer, url, session.Limiter);
-            }
+            lease = await session.Limiter.AcquireAsync(timer, url).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
         var handshake = new OutgoingRequest("GET", url, requestInfo, bodyCanGoAgain: true, asksUpgrade: true, timer);
         try
