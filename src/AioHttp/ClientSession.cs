@@ -173,13 +173,13 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         CheckMaximumResponseSize(request.MaximumResponseSize);
         var maximumSize = request.MaximumResponseSize ?? Options.MaximumResponseSize;
         var allowRedirects = request.AllowRedirects && maxRedirects > 0;
+        var connector = ConnectorFor(request); // before the timer: a refusal here leaves nothing to end
         var timer = new RequestTimer(request.Timeout ?? Options.Timeout, request.ConnectTimeout ?? Options.ConnectTimeout,
             request.ReadTimeout ?? Options.ReadTimeout, cancellationToken);
         // One owner at a time (see RequestTimer): this method until the final response takes it.
         RequestTimer? ownedTimer = timer;
         var startedAt = Stopwatch.GetTimestamp();
         var history = new List<ClientResponse>();
-        var connector = ConnectorFor(request);
         try
         {
             while (true)
