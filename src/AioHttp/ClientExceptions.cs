@@ -181,25 +181,66 @@ public sealed class ClientConnectionResetException : ClientConnectionException
     public override string ErrorId => "ClientConnectionResetError";
 }
 
+/// <summary>What a connection was being made to, for the wording of <see cref="ClientConnectorException"/>.</summary>
+internal enum ConnectTarget
+{
+    Host,
+    Proxy,
+    UnixSocket,
+}
+
 /// <summary>aiohttp's ClientConnectorError: the connection could not be made (refused, unreachable).</summary>
+/// <remarks>
+/// The message is worded here once, as aiohttp's ClientConnectorError words it from its connection key
+/// and OS error: "Cannot connect to host {host}:{port}: {reason}". Callers give only the reason (what
+/// failed and what to try). A reason that is an OS error in brackets ("[ConnectionRefused: …]")
+/// follows the address after a space, as aiohttp's "Cannot connect to host h:p ssl:… [errno]" does.
+/// </remarks>
 public class ClientConnectorException : ClientConnectionException
 {
-    public ClientConnectorException(string host, int port, string message, Exception? inner = null) : base(message, inner)
+    /// <param name="host">The host that could not be reached.</param>
+    /// <param name="port">Its port.</param>
+    /// <param name="reason">Why, and what to try; the message is "Cannot connect to host {host}:{port}: {reason}".</param>
+    /// <param name="inner">The underlying failure.</param>
+    public ClientConnectorException(string host, int port, string reason, Exception? inner = null)
+        : this(ConnectTarget.Host, host, port, reason, inner) { }
+
+    internal ClientConnectorException(ConnectTarget target, string host, int port, string reason, Exception? inner)
+        : base(Describe(target, host, port, reason), inner)
     {
         Host = host;
         Port = port;
+        Reason = reason;
     }
 
     public override string ErrorId => "ClientConnectorError";
     public string Host { get; }
     public int Port { get; }
+
+    /// <summary>Why the connection could not be made, and what to try (the message without the address).</summary>
+    public string Reason { get; }
+
+    private static string Describe(ConnectTarget target, string host, int port, string reason)
+    {
+        var where = target switch
+        {
+            ConnectTarget.Proxy => $"proxy {host}:{port}",
+            ConnectTarget.UnixSocket => $"unix socket {host}",
+            _ => $"host {host}:{port}",
+        };
+        return $"Cannot connect to {where}{(reason.StartsWith('[') ? " " : ": ")}{reason}";
+    }
 }
 
 /// <summary>aiohttp's ClientConnectorDNSError: the host name does not resolve.</summary>
 public sealed class ClientConnectorDnsException : ClientConnectorException
 {
-    public ClientConnectorDnsException(string host, int port, string message, Exception? inner = null)
-        : base(host, port, message, inner) { }
+    /// <param name="reason">Why the name does not resolve; worded as for <see cref="ClientConnectorException"/>.</param>
+    public ClientConnectorDnsException(string host, int port, string reason, Exception? inner = null)
+        : base(ConnectTarget.Host, host, port, reason, inner) { }
+
+    internal ClientConnectorDnsException(ConnectTarget target, string host, int port, string reason, Exception? inner)
+        : base(target, host, port, reason, inner) { }
 
     public override string ErrorId => "ClientConnectorDNSError";
 }
@@ -207,8 +248,9 @@ public sealed class ClientConnectorDnsException : ClientConnectorException
 /// <summary>aiohttp's ClientSSLError: the base of both TLS failures.</summary>
 public abstract class ClientSslException : ClientConnectorException
 {
-    protected ClientSslException(string host, int port, string message, Exception? inner = null)
-        : base(host, port, message, inner) { }
+    /// <param name="reason">What in the TLS handshake failed; worded as for <see cref="ClientConnectorException"/>.</param>
+    protected ClientSslException(string host, int port, string reason, Exception? inner = null)
+        : base(ConnectTarget.Host, host, port, reason, inner) { }
 
     public override string ErrorId => "ClientSSLError";
     public override ClientErrorKind Kind => ClientErrorKind.Security;
@@ -217,8 +259,8 @@ public abstract class ClientSslException : ClientConnectorException
 /// <summary>aiohttp's ClientConnectorCertificateError: certificate not trusted, expired or for another host.</summary>
 public sealed class ClientConnectorCertificateException : ClientSslException
 {
-    public ClientConnectorCertificateException(string host, int port, string message, Exception? inner = null)
-        : base(host, port, message, inner) { }
+    public ClientConnectorCertificateException(string host, int port, string reason, Exception? inner = null)
+        : base(host, port, reason, inner) { }
 
     public override string ErrorId => "ClientConnectorCertificateError";
 }
@@ -226,8 +268,8 @@ public sealed class ClientConnectorCertificateException : ClientSslException
 /// <summary>aiohttp's ClientConnectorSSLError: any other TLS handshake failure.</summary>
 public sealed class ClientConnectorSslException : ClientSslException
 {
-    public ClientConnectorSslException(string host, int port, string message, Exception? inner = null)
-        : base(host, port, message, inner) { }
+    public ClientConnectorSslException(string host, int port, string reason, Exception? inner = null)
+        : base(host, port, reason, inner) { }
 
     public override string ErrorId => "ClientConnectorSSLError";
 }

@@ -261,7 +261,10 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     /// <summary>The HTTP/1.x connection this response arrived on, abandoned (never pooled again) if the response is dropped unclosed.</summary>
     internal ConnectionStream? Connection { init => _guard.Connection = value; }
 
-    /// <summary>The final response of a redirect chain ends the request's timeouts when it is released.</summary>
+    /// <summary>
+    /// The transfer of the request's timer (see <see cref="RequestTimer"/>): the final response of a
+    /// redirect chain becomes its owner and ends the request's timeouts when it is released.
+    /// </summary>
     internal void TakeTimerOwnership() => _ownsTimer = true;
 
     /// <summary>The decoded body text, so that PowerShell's string conversion (ConvertFrom-Json) sees the body.</summary>

@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Authentication;
 
 namespace AioHttp;
 
@@ -24,10 +22,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private static readonly HashSet<string> BodyMethods = new(StringComparer.OrdinalIgnoreCase) { "POST", "PUT", "PATCH", "DELETE" };
 
     private readonly Connector _connector;
+    // The slots under Limit, one count for every connector of the session (aiohttp's connector limit).
+    private readonly ConnectionLimiter _limiter;
     private readonly HostResolver _resolver;
     private readonly ProxySelector? _proxy;
-    // Requests with their own proxy settings need their own handler; kept per settings, closed with the session.
-    private readonly Dictionary<string, Connector> _proxyConnectors = new(StringComparer.Ordinal);
+    // Requests with their own proxy, TLS or connect-attempt settings need a connector of their own.
+    private readonly ConnectorVariants _connectorVariants = new();
     private readonly Url? _baseUrl;
     private readonly List<KeyValuePair<string, string>> _headers;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ClientWebSocket, byte> _webSockets = new();
@@ -64,6 +64,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         _resolver = HostResolver.Create(options);
         _proxy = ProxySelector.FromOptions(options);
         CheckUnixSocket(options);
+        _limiter = new ConnectionLimiter(options.Limit);
         _connector = new Connector(options, _resolver, _proxy);
     }
 
@@ -101,18 +102,21 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     /// <summary>TCP connections open (idle in the pool or in use).</summary>
     public int OpenConnections => _connector.OpenConnections;
     /// <summary>Requests holding a connection slot (aiohttp counts connections in use).</summary>
-    public int InUse => _connector.Limiter.InUse;
+    public int InUse => _limiter.InUse;
     /// <summary>Requests waiting for a slot under Limit.</summary>
-    public int Waiting => _connector.Limiter.Waiting;
+    public int Waiting => _limiter.Waiting;
     /// <summary>
     /// Responses that were garbage-collected while still holding a connection (opened with Stream and
     /// never read to the end or closed); their slots were given back then (aiohttp warns "Unclosed response").
     /// </summary>
-    public int LeakedResponses => _connector.Limiter.Reclaimed;
+    public int LeakedResponses => _limiter.Reclaimed;
     /// <summary>Open connections not in use.</summary>
     public int Idle => Math.Max(0, OpenConnections - InUse);
     /// <summary>TCP connections made since the session started (a reused connection does not count).</summary>
     public int ConnectionsCreated => _connector.ConnectionsCreated;
+
+    /// <summary>The session's slots under Limit, shared by HTTP requests and websockets.</summary>
+    internal ConnectionLimiter Limiter => _limiter;
 
     public Task<ClientResponse> GetAsync(string url, CancellationToken cancellationToken = default) =>
         RequestAsync(new RequestOptions(url), cancellationToken);
@@ -169,11 +173,13 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         CheckMaximumResponseSize(request.MaximumResponseSize);
         var maximumSize = request.MaximumResponseSize ?? Options.MaximumResponseSize;
         var allowRedirects = request.AllowRedirects && maxRedirects > 0;
+        var connector = ConnectorFor(request); // before the timer: a refusal here leaves nothing to end
         var timer = new RequestTimer(request.Timeout ?? Options.Timeout, request.ConnectTimeout ?? Options.ConnectTimeout,
             request.ReadTimeout ?? Options.ReadTimeout, cancellationToken);
+        // One owner at a time (see RequestTimer): this method until the final response takes it.
+        RequestTimer? ownedTimer = timer;
         var startedAt = Stopwatch.GetTimestamp();
         var history = new List<ClientResponse>();
-        var connector = ConnectorFor(request);
         try
         {
             while (true)
@@ -184,6 +190,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
                 {
                     response.TakeTimerOwnership();
+                    ownedTimer = null; // the response ends it when released, in a status error too
                     if (!request.Stream)
                     {
                         await ReadBodyAsync(response).ConfigureAwait(false);
@@ -238,16 +245,12 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
         {
-            timer.Dispose();
-            throw MapException(ex, timer, url, connector);
-        }
-        catch (ClientResponseException e) when (e.Response is not null && e is not (TooManyRedirectsException or InsecureRedirectException))
-        {
-            throw; // the response (and its timer) lives on in the error, body readable
+            ownedTimer?.Dispose(); // stopped before the cause is read, so no clock fires meanwhile
+            throw TransportErrors.Map(ex, timer, url, connector);
         }
         catch
         {
-            timer.Dispose();
+            ownedTimer?.Dispose();
             throw;
         }
     }
@@ -286,14 +289,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             options.ConnectTimeout = null; // the pool wait is the request's business; the handler only bounds the attempt
             options.SocketConnectTimeout = attemptLimit;
         }
-        var key = $"{proxy?.Key}|{options.SkipCertificateCheck}|{options.Fingerprint}|{attemptLimit?.Ticks}";
-        lock (_proxyConnectors)
-        {
-            if (Closed) throw new SessionClosedException();
-            if (!_proxyConnectors.TryGetValue(key, out var connector))
-                _proxyConnectors[key] = connector = new Connector(options, _resolver, proxy);
-            return connector;
-        }
+        var key = new ConnectorVariantKey(proxy?.Key, options.SkipCertificateCheck, options.Fingerprint, attemptLimit);
+        return _connectorVariants.GetOrAdd(key, () => new Connector(options, _resolver, proxy));
     }
 
     private async Task<ClientResponse> SendOnceAsync(Connector connector, string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
@@ -365,19 +362,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
         // The connect clock covers the wait for a pool slot (as in aiohttp), and runs anew for each hop.
         timer.RestartConnect();
-        ConnectionLease lease;
-        using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
-        {
-            if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
-            try
-            {
-                lease = await _connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException oce)
-            {
-                throw SlotWaitFailed(oce, timer, url, _connector.Limiter);
-            }
-        }
+        var lease = await _limiter.AcquireAsync(timer, url).ConfigureAwait(false);
 
         HttpResponseMessage httpResponse;
         timer.StartRead();
@@ -424,25 +409,6 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             lease.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// The error for a request that gave up waiting for a slot under Limit: whichever clock stopped it
-    /// (connect timeout, total timeout, or the caller), the message gives the figures and the usual
-    /// cause, responses opened with -Stream and never closed.
-    /// </summary>
-    internal static Exception SlotWaitFailed(OperationCanceledException oce, RequestTimer timer, Url url, ConnectionLimiter limiter)
-    {
-        var waiting = limiter.DescribeWait();
-        if (timer.CallerToken.IsCancellationRequested)
-            return new OperationCanceledException($"The request to {url.HostPort} was cancelled while {waiting}.", oce, timer.CallerToken);
-        if (timer.TotalToken.IsCancellationRequested && timer.Total is { } total)
-        {
-            return new ServerTimeoutException(TimeoutKind.Total, total,
-                $"Total timeout of {total.TotalSeconds:0.###} s exceeded while {waiting}. Raise -Timeout, or 0 for none.", oce);
-        }
-        if (timer.Connect is { } limit) return new ConnectionTimeoutException(limit, $"{url.HostPort} ({waiting})", oce);
-        return timer.Translate(oce);
     }
 
     /// <summary>
@@ -582,79 +548,6 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(name, v, $"{name} cannot be negative: give seconds, or 0 for none.");
     }
 
-    /// <summary>Turns .NET's failures into aiohttp's errors, naming what failed and what to try.</summary>
-    internal Exception MapException(Exception ex, RequestTimer timer, Url url, Connector connector)
-    {
-        // SocketsHttpHandler's ConnectTimeout (one connection attempt: TCP, proxy CONNECT, TLS) ends as a
-        // cancellation wrapping a TimeoutException; our own tokens (caller, total, read gap) did not fire.
-        if (ex is OperationCanceledException { InnerException: TimeoutException } && !timer.Fired && connector.AttemptTimeout is { } attempt)
-            return new ConnectionTimeoutException(attempt, $"{url.HostPort} (the TCP connect, a proxy's CONNECT and the TLS handshake must all finish within it)", ex);
-        if (ex is OperationCanceledException oce) return timer.Translate(oce);
-        for (var inner = ex; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is ClientException clientError) return clientError;
-        }
-        var host = url.Host;
-        var port = url.Port;
-        if (ex is HttpRequestException hre)
-        {
-            switch (hre.HttpRequestError)
-            {
-                case HttpRequestError.NameResolutionError:
-                    return new ClientConnectorDnsException(host, port, $"Cannot connect to host {host}:{port}: the name does not resolve. Check the host name.", ex);
-                case HttpRequestError.SecureConnectionError:
-                    return MapTlsError(hre, host, port, connector.Tls);
-                case HttpRequestError.ResponseEnded:
-                    return new ServerDisconnectedException($"Server disconnected: {host}:{port} closed the connection without sending a complete response.", ex);
-                case HttpRequestError.ProxyTunnelError:
-                    var status = (int?)hre.StatusCode ?? 0;
-                    return new ClientHttpProxyException(
-                        $"The proxy refused to open a tunnel to {host}:{port}{(status > 0 ? $" (status {status})" : "")}: {hre.Message}" +
-                        (status == 407 ? " Give the proxy's credentials with -ProxyCredential or in the proxy URL (http://user:password@host:port)." : ""),
-                        status, null, ex);
-                case HttpRequestError.InvalidResponse:
-                case HttpRequestError.ConfigurationLimitExceeded:
-                    return new ClientResponseException($"Invalid HTTP response from {host}:{port}: {hre.Message}", 400, null, inner: ex);
-                case HttpRequestError.HttpProtocolError:
-                    return new ServerDisconnectedException($"HTTP protocol error from {host}:{port}: {hre.Message}", ex);
-                case HttpRequestError.ConnectionError:
-                    if (hre.InnerException is SocketException se)
-                        return new ClientConnectorException(host, port, $"Cannot connect to host {host}:{port} [{se.SocketErrorCode}: {se.Message}].", ex);
-                    if (hre.InnerException is IOException)
-                        return new ServerDisconnectedException($"Server disconnected: the connection to {host}:{port} failed mid-exchange ({hre.InnerException.Message}).", ex);
-                    return new ClientConnectorException(host, port, $"Cannot connect to host {host}:{port}: {hre.Message}", ex);
-            }
-            if (hre.InnerException is IOException io)
-                return new ServerDisconnectedException($"Server disconnected: {host}:{port} ({io.Message}).", ex);
-            return new ClientConnectionException($"Request to {host}:{port} failed: {hre.Message}", ex);
-        }
-        if (ex is IOException)
-            return new ServerDisconnectedException($"Server disconnected: {host}:{port} ({ex.Message}).", ex);
-        return ex;
-    }
-
-    private static ClientException MapTlsError(HttpRequestException ex, string host, int port, TlsSettings tls)
-    {
-        // The certificate check throws its reason, so it travels with this handshake's own failure.
-        if (TlsSettings.RefusalIn(ex) is { } failure)
-        {
-            if (failure.FingerprintMismatch)
-                return new ServerFingerprintMismatchException(tls.Fingerprint!, failure.Got!, host, port);
-            return new ClientConnectorCertificateException(host, port,
-                $"Cannot connect to host {host}:{port}: the server's certificate was refused: {failure.Reason}. " +
-                "Trust its CA with -CaFile, pin it with -Fingerprint, or (for testing only) use -SkipCertificateCheck.", ex);
-        }
-        var auth = ex.InnerException as AuthenticationException ?? ex.InnerException?.InnerException as AuthenticationException;
-        var detail = auth?.Message ?? ex.Message;
-        if (detail.Contains("certificate", StringComparison.OrdinalIgnoreCase))
-        {
-            return new ClientConnectorCertificateException(host, port,
-                $"Cannot connect to host {host}:{port}: the server's certificate is not trusted ({detail}). " +
-                "Trust its CA with -CaFile, or (for testing only) use -SkipCertificateCheck.", ex);
-        }
-        return new ClientConnectorSslException(host, port, $"Cannot connect to host {host}:{port}: the TLS handshake failed ({detail}).", ex);
-    }
-
     /// <summary>Websockets of this session that are still open.</summary>
     public int OpenWebSockets => _webSockets.Count;
 
@@ -671,11 +564,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
         foreach (var webSocket in _webSockets.Keys) webSocket.Abort();
         _connector.Dispose();
-        lock (_proxyConnectors)
-        {
-            foreach (var connector in _proxyConnectors.Values) connector.Dispose();
-            _proxyConnectors.Clear();
-        }
+        _connectorVariants.Dispose();
     }
 
     public void Dispose() => Close();

@@ -7,6 +7,14 @@ namespace AioHttp;
 /// between two reads, the wait for response headers included). Knows which one fired, so the error can
 /// say so. (sock_connect, one connection attempt, is the connector's: see Connector.AttemptTimeout.)
 /// </summary>
+/// <remarks>
+/// One owner at a time ends it. ClientSession.RequestAsync makes it and owns it through the redirect
+/// loop (redirect responses and the connection read it, but never end it); the final response takes it
+/// with ClientResponse.TakeTimerOwnership, after which the session forgets it and the response ends it
+/// when released (read to the end, closed, or kept inside a status error until then). Any other way out
+/// of the request (a failure, a redirect error) ends it in the session. A websocket handshake
+/// (WebSocketConnector) owns its timer alone, in a <c>using</c>: the open websocket does not keep it.
+/// </remarks>
 internal sealed class RequestTimer : IDisposable
 {
     private readonly CancellationTokenSource _total;

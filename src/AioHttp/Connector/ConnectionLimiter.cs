@@ -64,6 +64,44 @@ public sealed class ConnectionLimiter
     }
 
     /// <summary>
+    /// Waits for a slot for a request to <paramref name="url"/> under its clocks: the connect clock covers
+    /// the wait (as in aiohttp, where acquiring a connection is part of connect), and so do the total
+    /// timeout and the caller. A wait that is stopped ends in the error for whichever clock stopped it.
+    /// </summary>
+    internal async ValueTask<ConnectionLease> AcquireAsync(RequestTimer timer, Url url)
+    {
+        using var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken);
+        if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
+        try
+        {
+            return await AcquireAsync(slotCts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException oce)
+        {
+            throw WaitFailed(oce, timer, url);
+        }
+    }
+
+    /// <summary>
+    /// The error for a request that gave up waiting for a slot under Limit: whichever clock stopped it
+    /// (connect timeout, total timeout, or the caller), the message gives the figures and the usual
+    /// cause, responses opened with -Stream and never closed.
+    /// </summary>
+    private Exception WaitFailed(OperationCanceledException oce, RequestTimer timer, Url url)
+    {
+        var waiting = DescribeWait();
+        if (timer.CallerToken.IsCancellationRequested)
+            return new OperationCanceledException($"The request to {url.HostPort} was cancelled while {waiting}.", oce, timer.CallerToken);
+        if (timer.TotalToken.IsCancellationRequested && timer.Total is { } total)
+        {
+            return new ServerTimeoutException(TimeoutKind.Total, total,
+                $"Total timeout of {total.TotalSeconds:0.###} s exceeded while {waiting}. Raise -Timeout, or 0 for none.", oce);
+        }
+        if (timer.Connect is { } limit) return new ConnectionTimeoutException(limit, $"{url.HostPort} ({waiting})", oce);
+        return timer.Translate(oce);
+    }
+
+    /// <summary>
     /// What a request still waiting for a slot was waiting for, for its timeout or cancellation message:
     /// the figures, and the usual cause.
     /// </summary>

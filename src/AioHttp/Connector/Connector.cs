@@ -7,6 +7,8 @@ namespace AioHttp;
 /// <summary>
 /// aiohttp's TCPConnector: owns the connection pool (a SocketsHttpHandler), resolves names, makes
 /// connections under the connect timeout, and turns connect failures into aiohttp's errors.
+/// The slots under the session's Limit are not the connector's: one <see cref="ConnectionLimiter"/>,
+/// owned by the session, counts them across all of its connectors.
 /// </summary>
 /// <remarks>
 /// The connect timeout of one attempt (<see cref="AttemptTimeout"/>, aiohttp's sock_connect) is the
@@ -31,7 +33,6 @@ internal sealed class Connector : IDisposable
         _resolver = resolver ?? HostResolver.Create(options);
         _proxy = options.UnixSocket is null ? proxy : null;
         _unixSocket = options.UnixSocket;
-        Limiter = new ConnectionLimiter(options.Limit);
         if (options.LimitPerHost < 0) throw new ArgumentOutOfRangeException(nameof(options), "LimitPerHost cannot be negative.");
         _handler = new SocketsHttpHandler
         {
@@ -56,8 +57,6 @@ internal sealed class Connector : IDisposable
         _handler.SslOptions = Tls.CreateOptions();
         _invoker = new HttpMessageInvoker(_handler, disposeHandler: true);
     }
-
-    public ConnectionLimiter Limiter { get; }
 
     public TlsSettings Tls { get; }
 
@@ -108,7 +107,7 @@ internal sealed class Connector : IDisposable
             }
             catch (ClientConnectorDnsException ex) when (what == "proxy")
             {
-                throw new ClientConnectorDnsException(host, port, $"Cannot connect to proxy {host}:{port}: {ex.Message}", ex);
+                throw new ClientConnectorDnsException(ConnectTarget.Proxy, host, port, ex.Message, ex);
             }
             SocketException? last = null;
             foreach (var address in addresses)
@@ -132,8 +131,8 @@ internal sealed class Connector : IDisposable
                     throw;
                 }
             }
-            throw new ClientConnectorException(host, port,
-                $"Cannot connect to {what} {host}:{port} [{last?.SocketErrorCode.ToString() ?? "no address"}: {last?.Message}]. " +
+            throw new ClientConnectorException(what == "proxy" ? ConnectTarget.Proxy : ConnectTarget.Host, host, port,
+                $"[{last?.SocketErrorCode.ToString() ?? "no address"}: {last?.Message}]. " +
                 $"Check that the {(what == "proxy" ? "proxy" : "server")} is running and the host and port are right.", last);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timer?.Connect is { } limit)
@@ -153,8 +152,8 @@ internal sealed class Connector : IDisposable
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new ClientConnectorException(path, 0,
-                $"Cannot connect to unix socket {path} [{ex.SocketErrorCode}: {ex.Message}]. Check that the server is listening on that socket.", ex);
+            throw new ClientConnectorException(ConnectTarget.UnixSocket, path, 0,
+                $"[{ex.SocketErrorCode}: {ex.Message}]. Check that the server is listening on that socket.", ex);
         }
         catch
         {

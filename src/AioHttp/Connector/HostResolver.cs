@@ -132,7 +132,7 @@ internal sealed class HostResolver
         catch (SocketException ex)
         {
             throw new ClientConnectorDnsException(host, port,
-                $"Cannot connect to host {host}:{port}: the name does not resolve ({ex.SocketErrorCode}: {ex.Message}). Check the host name.", ex);
+                $"the name does not resolve ({ex.SocketErrorCode}: {ex.Message}). Check the host name.", ex);
         }
     }
 }

@@ -44,13 +44,13 @@ internal sealed class NameServerResolver
         catch (DnsResponseException ex)
         {
             throw new ClientConnectorDnsException(host, port,
-                $"Cannot connect to host {host}:{port}: the name server {_servers} did not answer ({ex.Code}: {ex.Message}). " +
+                $"the name server {_servers} did not answer ({ex.Code}: {ex.Message}). " +
                 "Check that the -NameServer address and port are right and that a DNS server is running there.", ex);
         }
         catch (SocketException ex)
         {
             throw new ClientConnectorDnsException(host, port,
-                $"Cannot connect to host {host}:{port}: the name server {_servers} cannot be reached ({ex.SocketErrorCode}: {ex.Message}). " +
+                $"the name server {_servers} cannot be reached ({ex.SocketErrorCode}: {ex.Message}). " +
                 "Check the -NameServer address and port.", ex);
         }
 
@@ -62,7 +62,7 @@ internal sealed class NameServerResolver
         {
             var code = v4.HasError ? v4.ErrorMessage : v6.HasError ? v6.ErrorMessage : "no A or AAAA records";
             throw new ClientConnectorDnsException(host, port,
-                $"Cannot connect to host {host}:{port}: the name does not resolve through the name server {_servers} ({code}). Check the host name.");
+                $"the name does not resolve through the name server {_servers} ({code}). Check the host name.");
         }
         return addresses;
     }

@@ -61,18 +61,14 @@ internal static class WebSocketConnector
         // A websocket holds its connection until it closes, so it holds a slot under the session's
         // Limit all that time (as aiohttp counts it); the connect timeout covers the wait for one.
         ConnectionLease lease;
-        using (var slotCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken))
+        try
         {
-            if (timer.ConnectRemaining is { } remaining) slotCts.CancelAfter(remaining);
-            try
-            {
-                lease = await connector.Limiter.AcquireAsync(slotCts.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException oce)
-            {
-                socket.Dispose();
-                throw ClientSession.SlotWaitFailed(oce, timer, url, connector.Limiter);
-            }
+            lease = await session.Limiter.AcquireAsync(timer, url).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
         var handshake = new OutgoingRequest("GET", url, requestInfo, bodyCanGoAgain: true, asksUpgrade: true, timer);
         try
@@ -85,7 +81,7 @@ internal static class WebSocketConnector
             var status = (int)socket.HttpStatusCode;
             var headers = ResponseHeaders(socket);
             socket.Dispose();
-            if (ex is OperationCanceledException) throw session.MapException(ex, timer, url, connector); // a timeout names itself
+            if (ex is OperationCanceledException) throw TransportErrors.Map(ex, timer, url, connector); // a timeout names itself
             if (status != 0)
             {
                 UpdateCookies(jar, headers, httpUri);
@@ -95,7 +91,7 @@ internal static class WebSocketConnector
                 throw new WSServerHandshakeException(what, status, requestInfo, headers, ex);
             }
             var inner = ex is NetWebSocketException && ex.InnerException is { } cause ? cause : ex;
-            throw session.MapException(inner, timer, url, connector);
+            throw TransportErrors.Map(inner, timer, url, connector);
         }
 
         var responseHeaders = ResponseHeaders(socket);

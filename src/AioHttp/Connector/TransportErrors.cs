@@ -1,0 +1,87 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace AioHttp;
+
+/// <summary>
+/// Turns a failure of the transport (SocketsHttpHandler, our connect callback, the TLS handshake) into
+/// aiohttp's error for it, naming what failed and what to try, as aiohttp's connector raises its
+/// ClientConnectorError family where the connection fails. Used by every exchange over a
+/// <see cref="Connector"/>: HTTP requests and websocket handshakes alike. Errors our own code
+/// already raised (a <see cref="ClientException"/> anywhere in the chain) pass through unchanged.
+/// </summary>
+internal static class TransportErrors
+{
+    public static Exception Map(Exception ex, RequestTimer timer, Url url, Connector connector)
+    {
+        // SocketsHttpHandler's ConnectTimeout (one connection attempt: TCP, proxy CONNECT, TLS) ends as a
+        // cancellation wrapping a TimeoutException; our own tokens (caller, total, read gap) did not fire.
+        if (ex is OperationCanceledException { InnerException: TimeoutException } && !timer.Fired && connector.AttemptTimeout is { } attempt)
+            return new ConnectionTimeoutException(attempt, $"{url.HostPort} (the TCP connect, a proxy's CONNECT and the TLS handshake must all finish within it)", ex);
+        if (ex is OperationCanceledException oce) return timer.Translate(oce);
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is ClientException clientError) return clientError;
+        }
+        var host = url.Host;
+        var port = url.Port;
+        if (ex is HttpRequestException hre)
+        {
+            switch (hre.HttpRequestError)
+            {
+                case HttpRequestError.NameResolutionError:
+                    return new ClientConnectorDnsException(host, port, "the name does not resolve. Check the host name.", ex);
+                case HttpRequestError.SecureConnectionError:
+                    return MapTlsError(hre, host, port, connector.Tls);
+                case HttpRequestError.ResponseEnded:
+                    return new ServerDisconnectedException($"Server disconnected: {host}:{port} closed the connection without sending a complete response.", ex);
+                case HttpRequestError.ProxyTunnelError:
+                    var status = (int?)hre.StatusCode ?? 0;
+                    return new ClientHttpProxyException(
+                        $"The proxy refused to open a tunnel to {host}:{port}{(status > 0 ? $" (status {status})" : "")}: {hre.Message}" +
+                        (status == 407 ? " Give the proxy's credentials with -ProxyCredential or in the proxy URL (http://user:password@host:port)." : ""),
+                        status, null, ex);
+                case HttpRequestError.InvalidResponse:
+                case HttpRequestError.ConfigurationLimitExceeded:
+                    return new ClientResponseException($"Invalid HTTP response from {host}:{port}: {hre.Message}", 400, null, inner: ex);
+                case HttpRequestError.HttpProtocolError:
+                    return new ServerDisconnectedException($"HTTP protocol error from {host}:{port}: {hre.Message}", ex);
+                case HttpRequestError.ConnectionError:
+                    if (hre.InnerException is SocketException se)
+                        return new ClientConnectorException(host, port, $"[{se.SocketErrorCode}: {se.Message}].", ex);
+                    if (hre.InnerException is IOException)
+                        return new ServerDisconnectedException($"Server disconnected: the connection to {host}:{port} failed mid-exchange ({hre.InnerException.Message}).", ex);
+                    return new ClientConnectorException(host, port, hre.Message, ex);
+            }
+            if (hre.InnerException is IOException io)
+                return new ServerDisconnectedException($"Server disconnected: {host}:{port} ({io.Message}).", ex);
+            return new ClientConnectionException($"Request to {host}:{port} failed: {hre.Message}", ex);
+        }
+        if (ex is IOException)
+            return new ServerDisconnectedException($"Server disconnected: {host}:{port} ({ex.Message}).", ex);
+        return ex;
+    }
+
+    private static ClientException MapTlsError(HttpRequestException ex, string host, int port, TlsSettings tls)
+    {
+        // The certificate check throws its reason, so it travels with this handshake's own failure.
+        if (TlsSettings.RefusalIn(ex) is { } failure)
+        {
+            if (failure.FingerprintMismatch)
+                return new ServerFingerprintMismatchException(tls.Fingerprint!, failure.Got!, host, port);
+            return new ClientConnectorCertificateException(host, port,
+                $"the server's certificate was refused: {failure.Reason}. " +
+                "Trust its CA with -CaFile, pin it with -Fingerprint, or (for testing only) use -SkipCertificateCheck.", ex);
+        }
+        var auth = ex.InnerException as AuthenticationException ?? ex.InnerException?.InnerException as AuthenticationException;
+        var detail = auth?.Message ?? ex.Message;
+        if (detail.Contains("certificate", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ClientConnectorCertificateException(host, port,
+                $"the server's certificate is not trusted ({detail}). " +
+                "Trust its CA with -CaFile, or (for testing only) use -SkipCertificateCheck.", ex);
+        }
+        return new ClientConnectorSslException(host, port, $"the TLS handshake failed ({detail}).", ex);
+    }
+}
