@@ -124,7 +124,7 @@ internal sealed class CompressedInput : IDisposable
 /// there and give the bytes past it back to the input. It also notes whether the inflater ever
 /// asked for more after the body ended: only an unfinished inflater asks.
 /// </summary>
-internal sealed class InflaterFeed : Stream
+internal sealed class InflaterFeed : DecodingStream
 {
     private const int SliceSize = 16 * 1024;
 
@@ -170,21 +170,6 @@ internal sealed class InflaterFeed : Stream
         _lastLength = n;
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>A raw-deflate inflater reading from this feed (a fresh one per deflate stream).</summary>
     public DeflateStream NewInflater()
