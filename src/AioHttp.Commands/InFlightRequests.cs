@@ -23,7 +23,7 @@ internal sealed class InFlightRequests
     /// the stop cancels it only while it is in flight: stopping the pipeline afterwards (Select-Object
     /// -First, an error downstream) must not cancel its later reads.
     /// </summary>
-    public static Task<ClientResponse> Start(Func<CancellationToken, Task<ClientResponse>> send, CancellationToken stop, bool keepOnceArrived)
+    public static Task<ClientResponse> Start(Func<CancellationToken, Task<ClientResponse>> send, bool keepOnceArrived, CancellationToken stop)
     {
         if (!keepOnceArrived) return Task.Run(() => send(stop));
         // The check is made when the stop fires, not by a continuation that unlinks the token later:
@@ -61,7 +61,7 @@ internal sealed class InFlightRequests
     }
 
     /// <summary>Blocks until the next request to write has finished: the oldest, or (as completed) any.</summary>
-    public void WaitForNext(CancellationToken cancellationToken, bool ordered, Action? tick = null)
+    public void WaitForNext(bool ordered, Action? tick, CancellationToken cancellationToken)
     {
         if (_items.Count == 0) return;
         if (ordered)

@@ -224,7 +224,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     {
         while (_inFlight.Count > 0)
         {
-            _inFlight.WaitForNext(_stop.Token, ordered: !AsCompleted, _progressBar is null ? null : _progressBar.Update);
+            _inFlight.WaitForNext(ordered: !AsCompleted, _progressBar is null ? null : _progressBar.Update, _stop.Token);
             Flush();
         }
         _finished = true;
@@ -248,10 +248,10 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request)
     {
         // A -Stream response, once written, is the caller's to read: stopping the pipeline later must not cancel it.
-        if (_outFile is null) return InFlightRequests.Start(token => session.RequestAsync(request, token), _stop.Token, keepOnceArrived: Stream);
+        if (_outFile is null) return InFlightRequests.Start(token => session.RequestAsync(request, token), keepOnceArrived: Stream, _stop.Token);
         var progress = new DownloadProgress();
         var path = _outFile.Path;
-        var download = InFlightRequests.Start(token => session.DownloadAsync(request, path, Resume, progress, token), _stop.Token, keepOnceArrived: false);
+        var download = InFlightRequests.Start(token => session.DownloadAsync(request, path, Resume, progress, token), keepOnceArrived: false, _stop.Token);
         _progressBar?.Track(Uri, download, progress);
         return download;
     }

@@ -29,7 +29,7 @@ internal static class PipelineWait
         {
             // The engine was given the same token, so it is ending too; let it finish so the socket's
             // state (one receiver at a time) is settled before the next command runs.
-            try { task.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+            try { task.Wait(TimeSpan.FromSeconds(2), CancellationToken.None); } catch (AggregateException) { }
             throw new PipelineStoppedException();
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)

@@ -240,7 +240,10 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
             _message = message;
         }
 
+        // Not IDisposable on purpose: the guard exists only for its finalizer, switched off here.
+#pragma warning disable CA1816 // SuppressFinalize outside Dispose is the point of a finalizer-only guard
         public void Disarm() => GC.SuppressFinalize(this);
+#pragma warning restore CA1816
 
         ~LeakGuard()
         {

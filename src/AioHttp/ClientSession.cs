@@ -202,7 +202,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                         // readable through the error), as aiohttp's raise_for_status() releases the connection.
                         if (request.Stream)
                         {
-                            try { await response.ReadAsync().ConfigureAwait(false); }
+                            try { await response.ReadAsync(cancellationToken).ConfigureAwait(false); }
                             catch (ClientException) { response.Close(); } // the status is still the error to report
                         }
                         throw response.CreateStatusError();
@@ -523,7 +523,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         catch (System.Text.DecoderFallbackException)
         {
             var sb = new System.Text.StringBuilder(bytes.Length * 3);
-            foreach (var b in bytes) sb.Append(b < 0x80 ? ((char)b).ToString() : "%" + b.ToString("X2"));
+            foreach (var b in bytes) sb.Append(b < 0x80 ? ((char)b).ToString() : "%" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
             return sb.ToString();
         }
     }
@@ -539,7 +539,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private static void CheckMaximumResponseSize(long? value)
     {
         if (value < 0)
-            throw new ArgumentOutOfRangeException("MaximumResponseSize", value, "MaximumResponseSize cannot be negative: give the most bytes a body may decode to, or 0 for no limit.");
+            throw new ArgumentOutOfRangeException(nameof(value), value, "MaximumResponseSize cannot be negative: give the most bytes a body may decode to, or 0 for no limit.");
     }
 
     private static void CheckTimeout(TimeSpan? value, string name)

@@ -45,7 +45,7 @@ public static class ContentDisposition
         foreach (var b in Encoding.UTF8.GetBytes(value))
         {
             if (char.IsAsciiLetterOrDigit((char)b) || "!#$&+-.^_`|~".Contains((char)b)) sb.Append((char)b);
-            else sb.Append('%').Append(b.ToString("X2"));
+            else sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
         }
         return sb.ToString();
     }

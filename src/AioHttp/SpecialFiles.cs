@@ -27,8 +27,11 @@ internal static class SpecialFiles
     private const int ModeOffset = 4;
     private const int TypeMask = 0xF000;
 
+    // The path is marshalled as UTF-8 explicitly (MarshalAs below), which is what CA2101 asks for.
+#pragma warning disable CA2101
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
     private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, [Out] byte[] status);
+#pragma warning restore CA2101
 
     private static bool _statMissing;
 

@@ -58,7 +58,7 @@ public class ContentDecodingTests
 
 public class TruncatedCompressionTests
 {
-    private static readonly byte[] Plain = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 2000).Select(i => i.ToString())));
+    private static readonly byte[] Plain = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 2000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
     private static byte[] Compress(Func<Stream, Stream> make)
     {

@@ -29,7 +29,7 @@ public sealed class CookieFileTests : IDisposable
         var lines = w.ToString().Split('\n');
         Assert.Equal("# Netscape HTTP Cookie File", lines[0]);
         Assert.DoesNotContain('\r', w.ToString());
-        var data = lines.Where(l => l.Length > 0 && (!l.StartsWith('#') || l.StartsWith("#HttpOnly_"))).ToArray();
+        var data = lines.Where(l => l.Length > 0 && (!l.StartsWith('#') || l.StartsWith("#HttpOnly_", StringComparison.Ordinal))).ToArray();
         Assert.Equal(
         [
             "example.com\tFALSE\t/\tFALSE\t0\thost\tv1",

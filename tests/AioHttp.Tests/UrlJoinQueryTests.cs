@@ -138,7 +138,7 @@ public class UrlJoinQueryTests
             Assert.Equal("http://example.com/get?a=1&b=-2&c=3000000000&d=1.5&e=1.50&f=0.1&g=-0.0",
                 Q(("a", 1), ("b", (short)-2), ("c", 3000000000L), ("d", 1.5), ("e", 1.50m), ("f", 0.1f), ("g", -0.0)));
             Assert.Equal("http://example.com/get?a=18446744073709551615&b=123456789012345678901234567890",
-                Q(("a", ulong.MaxValue), ("b", System.Numerics.BigInteger.Parse("123456789012345678901234567890"))));
+                Q(("a", ulong.MaxValue), ("b", System.Numerics.BigInteger.Parse("123456789012345678901234567890", System.Globalization.CultureInfo.InvariantCulture))));
         }
         finally
         {

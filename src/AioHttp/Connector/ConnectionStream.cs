@@ -120,7 +120,6 @@ internal sealed class ConnectionStream : Stream
         base.Dispose(disposing);
     }
 
-    public override ValueTask DisposeAsync() => _inner.DisposeAsync();
 
     /// <summary>Before bytes go out: notes a new request; false when they must not be sent.</summary>
     private bool Sending(ReadOnlySpan<byte> data)

@@ -165,7 +165,7 @@ internal sealed class ProxySelector : IWebProxy, ICredentials
         public bool Matches(Uri destination)
         {
             var host = destination.IdnHost.Trim('[', ']').ToLowerInvariant();
-            IPAddress.TryParse(host, out var address);
+            var address = IPAddress.TryParse(host, out var parsed) ? parsed : null;
             foreach (var raw in _entries)
             {
                 if (raw == "*") return true;

@@ -98,7 +98,7 @@ public static class PublicSuffixList
     }
 
     // If the resource was not embedded (a build mistake), use the system copy Debian ships.
-    private static Stream? OpenFallback()
+    private static FileStream? OpenFallback()
     {
         const string system = "/usr/share/publicsuffix/public_suffix_list.dat";
         try { return File.Exists(system) ? File.OpenRead(system) : null; }

@@ -223,7 +223,7 @@ public static class FileDownload
             {
                 // The request's own token (given to RequestAsync) already stops reads; passing none
                 // here saves a linked token source per read.
-                var n = await content.ReadIntoAsync(block.AsMemory(0, BlockSize)).ConfigureAwait(false);
+                var n = await content.ReadIntoAsync(block.AsMemory(0, BlockSize), CancellationToken.None).ConfigureAwait(false);
                 if (n == 0) return;
                 cancellationToken.ThrowIfCancellationRequested();
                 try

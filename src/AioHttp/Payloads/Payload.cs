@@ -138,7 +138,7 @@ public static class FormUrlEncodedPayload
             else if (b == ' ')
                 sb.Append('+');
             else
-                sb.Append('%').Append(b.ToString("X2"));
+                sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
         }
         return sb.ToString();
     }

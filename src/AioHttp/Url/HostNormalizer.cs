@@ -44,13 +44,15 @@ internal static class HostNormalizer
         return ascii.ToLowerInvariant();
     }
 
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     private static string NormalizeBracketed(string inner, string url)
     {
         if (inner.Length > 0 && inner[0] == 'v')
         {
             // IPvFuture: "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
             var dot = inner.IndexOf('.');
-            if (dot < 2 || dot == inner.Length - 1 || inner.AsSpan(1, dot - 1).IndexOfAnyExcept("0123456789abcdefABCDEF") >= 0)
+            if (dot < 2 || dot == inner.Length - 1 || inner.AsSpan(1, dot - 1).IndexOfAnyExcept(HexDigits) >= 0)
                 throw new InvalidUrlException(url, $"Invalid URL '{url}': host '[{inner}]' is not a valid IPvFuture address (expected v<hex>.<text>).");
             CheckRegName(inner[(dot + 1)..].Replace(":", ""), "[" + inner + "]", url);
             return inner.ToLowerInvariant();
@@ -203,7 +205,7 @@ internal static class HostNormalizer
         {
             if (!IsIPv4(last)) return null;
             var o = last.Split('.').Select(int.Parse).ToArray();
-            work = [.. parts[..^1], ((o[0] << 8) | o[1]).ToString("x"), ((o[2] << 8) | o[3]).ToString("x")];
+            work = [.. parts[..^1], ((o[0] << 8) | o[1]).ToString("x", CultureInfo.InvariantCulture), ((o[2] << 8) | o[3]).ToString("x", CultureInfo.InvariantCulture)];
         }
         if (work.Length > 9) return null;
         var skip = -1;

@@ -32,7 +32,9 @@ public sealed class Url : IEquatable<Url>
         "git+ssh", "ws", "wss", "itms-services",
     ];
 
-    private const string SchemeChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.";
+    private static readonly System.Buffers.SearchValues<char> SchemeChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
 
     private readonly string? _rawUser;     // encoded
     private readonly string? _rawPassword; // encoded
@@ -254,7 +256,7 @@ public sealed class Url : IEquatable<Url>
 
         port = null;
         if (portText.Length == 0) return;
-        if (portText.AsSpan().IndexOfAnyExcept("0123456789") >= 0)
+        if (portText.AsSpan().IndexOfAnyExcept(Digits) >= 0)
             throw new InvalidUrlException(url,
                 $"Invalid URL '{url}': port '{portText}' is not a number; the port must be digits only, from 0 to 65535.");
         var trimmed = portText.TrimStart('0');

@@ -141,7 +141,7 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     {
         if (Volatile.Read(ref _closeSent) != 0 || _closed || _socket.State != NetState.Open)
             throw new ClientConnectionResetException(
-                $"Cannot send to {Uri}: the websocket is closed or closing (close code {CloseCode?.ToString() ?? "none yet"}). Connect again with Connect-AioWebSocket.");
+                $"Cannot send to {Uri}: the websocket is closed or closing (close code {CloseCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none yet"}). Connect again with Connect-AioWebSocket.");
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ public static class EchoEndpoints
         JsonNode? json = null;
         var data = "";
 
-        MediaTypeHeaderValue.TryParse(req.ContentType, out var mt);
+        var mt = MediaTypeHeaderValue.TryParse(req.ContentType, out var parsed) ? parsed : null;
         var mediaType = mt?.MediaType.Value?.ToLowerInvariant() ?? "";
         if (mediaType == "application/x-www-form-urlencoded")
         {

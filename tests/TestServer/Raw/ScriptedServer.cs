@@ -282,7 +282,7 @@ public sealed class ScriptedServer : IDisposable
                 if (colon <= 0) continue;
                 var name = line[..colon].Trim();
                 var value = line[(colon + 1)..].Trim();
-                if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) long.TryParse(value, out length);
+                if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && !long.TryParse(value, out length)) length = 0;
                 if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && value.Contains("chunked", StringComparison.OrdinalIgnoreCase)) chunked = true;
                 if (name.Equals("Expect", StringComparison.OrdinalIgnoreCase)) { /* the script answers 100 itself if it wants to */ }
             }
