@@ -22,6 +22,13 @@ internal static class PowerShellJsonSerializer
         SkipValidation = true,
     };
 
+    /// <summary>
+    /// The one place request and websocket JSON is serialised: the session's -JsonSerializer when it has
+    /// one (aiohttp's json_serialize), else ConvertTo-Json's shapes without its depth limit.
+    /// </summary>
+    public static byte[] SerializeToUtf8(object? value, Func<object?, string>? sessionSerializer) =>
+        sessionSerializer is { } custom ? System.Text.Encoding.UTF8.GetBytes(custom(value)) : SerializeToUtf8(value);
+
     public static byte[] SerializeToUtf8(object? value)
     {
         using var buffer = new MemoryStream();

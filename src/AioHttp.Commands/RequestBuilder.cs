@@ -78,9 +78,7 @@ internal static class RequestBuilder
                 request.Body = new FilePayload(command.SessionState.Path.GetUnresolvedProviderPathFromPSPath(command.InFile), contentType);
                 break;
             case InvokeAioRequestCommand.JsonSet:
-                var json = session.Options.JsonSerializer is { } serializer
-                    ? System.Text.Encoding.UTF8.GetBytes(serializer(command.Json))
-                    : PowerShellJsonSerializer.SerializeToUtf8(command.Json);
+                var json = PowerShellJsonSerializer.SerializeToUtf8(command.Json, session.Options.JsonSerializer);
                 request.Body = new BytesPayload(json, contentType ?? "application/json");
                 break;
             default:

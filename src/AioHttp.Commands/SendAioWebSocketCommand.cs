@@ -62,14 +62,8 @@ public sealed class SendAioWebSocketCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>The session's -JsonSerializer if it has one, else ConvertTo-Json's shapes without its depth limit.</summary>
-    private Task SendJson(object? value)
-    {
-        var utf8 = WebSocket.JsonSerializer is { } serializer
-            ? System.Text.Encoding.UTF8.GetBytes(serializer(value))
-            : PowerShellJsonSerializer.SerializeToUtf8(value);
-        return WebSocket.SendTextAsync(utf8, _stop.Token);
-    }
+    private Task SendJson(object? value) =>
+        WebSocket.SendTextAsync(PowerShellJsonSerializer.SerializeToUtf8(value, WebSocket.JsonSerializer), _stop.Token);
 
     protected override void StopProcessing() => _stop.Cancel();
 

@@ -45,11 +45,4 @@ public class PayloadTests
         Assert.Equal(3, payload.Length);
         Assert.True(payload.IsReplayable);
     }
-
-    [Fact]
-    public void Json_defaults_to_application_json()
-    {
-        var payload = JsonPayload.Create(new { test = "object" });
-        Assert.Equal("application/json", payload.ContentType);
-    }
 }

@@ -102,16 +102,6 @@ public static class StringPayload
     }
 }
 
-/// <summary>A JSON body (aiohttp's JsonPayload): application/json, UTF-8.</summary>
-public static class JsonPayload
-{
-    public static BytesPayload Create(string json, string contentType = "application/json") =>
-        new(System.Text.Encoding.UTF8.GetBytes(json), contentType);
-
-    public static BytesPayload Create(object? value, Func<object?, string>? serializer = null) =>
-        Create(serializer is null ? System.Text.Json.JsonSerializer.Serialize(value) : serializer(value));
-}
-
 /// <summary>A form sent as application/x-www-form-urlencoded (aiohttp's data=dict).</summary>
 public static class FormUrlEncodedPayload
 {
