@@ -9,54 +9,24 @@ namespace AioHttp.TestServer.Raw;
 /// Hand-written TCP listener on 127.0.0.1 for responses Kestrel will not produce (truncated bodies,
 /// broken chunking, stalls, abrupt closes). Reads one request head per connection, then acts by path.
 /// </summary>
-public sealed class RawServer : IDisposable
+public sealed class RawServer : LoopbackListener
 {
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
 
-    public int Port { get; private set; }
-
-    public void Start()
-    {
-        _listener.Start(512);
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _ = AcceptLoop();
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-    }
-
-    private async Task AcceptLoop()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try { socket = await _listener.AcceptSocketAsync(_stop.Token); }
-            catch (OperationCanceledException) { return; }
-            catch (ObjectDisposedException) { return; }
-            catch (SocketException) { continue; }
-            _ = Task.Run(() => Serve(socket));
-        }
-    }
-
-    private async Task Serve(Socket socket)
+    protected override async Task Serve(Socket socket)
     {
         using var _ = socket;
         socket.NoDelay = true;
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         try
         {
-            using var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            using var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
             headTimeout.CancelAfter(TimeSpan.FromSeconds(30));
             var head = await ReadRequestHead(stream, headTimeout.Token);
             if (head is null) return;
             var path = head.Value.Target.Split('?', 2)[0];
             if (path.StartsWith("/ws/", StringComparison.Ordinal))
-                await RawWebSocket.Respond(path, head.Value.Head, socket, stream, _stop.Token);
+                await RawWebSocket.Respond(path, head.Value.Head, socket, stream, Stopping);
             else
                 await Respond(path, socket, stream);
         }
@@ -67,7 +37,7 @@ public sealed class RawServer : IDisposable
 
     private async Task Respond(string path, Socket socket, NetworkStream stream)
     {
-        var ct = _stop.Token;
+        var ct = Stopping;
         switch (path)
         {
             case "/truncated":
@@ -157,31 +127,7 @@ public sealed class RawServer : IDisposable
     private static Task Send(NetworkStream stream, string ascii, CancellationToken ct) =>
         stream.WriteAsync(Encoding.ASCII.GetBytes(ascii), ct).AsTask();
 
-    /// <summary>FIN first, then drain what the client still sends, so nothing already sent gets reset.</summary>
-    private static async Task CloseGracefully(Socket socket, NetworkStream stream)
-    {
-        try
-        {
-            socket.Shutdown(SocketShutdown.Send);
-            await WaitForPeerClose(stream, TimeSpan.FromSeconds(2));
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
-        {
-        }
-    }
 
-    private static async Task WaitForPeerClose(NetworkStream stream, TimeSpan limit)
-    {
-        using var cts = new CancellationTokenSource(limit);
-        var sink = new byte[8192];
-        try
-        {
-            while (await stream.ReadAsync(sink, cts.Token) > 0) { }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
-        {
-        }
-    }
 
     private static byte[] Gzip(byte[] data)
     {

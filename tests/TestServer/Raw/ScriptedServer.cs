@@ -32,26 +32,9 @@ namespace AioHttp.TestServer.Raw;
 /// After the last step the connection is closed gracefully. The first request head (and body) is read
 /// before the first step.
 /// </remarks>
-public sealed class ScriptedServer : IDisposable
+public sealed class ScriptedServer : LoopbackListener
 {
     private static readonly ConcurrentDictionary<string, Script> Scripts = new(StringComparer.Ordinal);
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-
-    public int Port { get; private set; }
-
-    public void Start()
-    {
-        _listener.Start(512);
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _ = AcceptLoop();
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-    }
 
     /// <summary>POST /raw/scripts (body: {"connections": [[step, …], …]}) and GET /raw/scripts/{id}/received.</summary>
     public static void Map(WebApplication app)
@@ -79,25 +62,12 @@ public sealed class ScriptedServer : IDisposable
         });
     }
 
-    private async Task AcceptLoop()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try { socket = await _listener.AcceptSocketAsync(_stop.Token); }
-            catch (OperationCanceledException) { return; }
-            catch (ObjectDisposedException) { return; }
-            catch (SocketException) { continue; }
-            _ = Task.Run(() => Serve(socket));
-        }
-    }
-
-    private async Task Serve(Socket socket)
+    protected override async Task Serve(Socket socket)
     {
         socket.NoDelay = true;
         var stream = new NetworkStream(socket, ownsSocket: false);
         var reader = new RecordingReader(stream);
-        var ct = _stop.Token;
+        var ct = Stopping;
         try
         {
             using (var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -185,20 +155,6 @@ public sealed class ScriptedServer : IDisposable
         return $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{extraHeaders}\r\n";
     }
 
-    /// <summary>FIN first, then drain what the client still sends, so nothing already sent gets reset.</summary>
-    private static async Task CloseGracefully(Socket socket, NetworkStream stream)
-    {
-        try
-        {
-            socket.Shutdown(SocketShutdown.Send);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            var sink = new byte[8192];
-            while (await stream.ReadAsync(sink, cts.Token) > 0) { }
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-        }
-    }
 
     private sealed class Script(JsonArray[] connections)
     {
