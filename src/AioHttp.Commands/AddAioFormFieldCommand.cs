@@ -41,6 +41,7 @@ public sealed class AddAioFormFieldCommand : PSCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContentTypeCompleter))]
     public string? ContentType { get; set; }
 
     [Parameter]

@@ -9,6 +9,8 @@ public sealed class CloseAioSessionCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [Alias("WebSession")]
+    [ArgumentCompleter(typeof(VariableCompleter<ClientSession>))]
     public ClientSession Session { get; set; } = null!;
 
     protected override void ProcessRecord() => Session.Close();

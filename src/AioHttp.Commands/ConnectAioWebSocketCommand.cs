@@ -20,6 +20,8 @@ public sealed class ConnectAioWebSocketCommand : PSCmdlet, IDisposable
 
     [Parameter]
     [ValidateNotNull]
+    [Alias("WebSession")]
+    [ArgumentCompleter(typeof(VariableCompleter<ClientSession>))]
     public ClientSession? Session { get; set; }
 
     [Parameter]

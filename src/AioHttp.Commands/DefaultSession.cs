@@ -33,6 +33,17 @@ public sealed class DefaultSession : IModuleAssemblyCleanup
         }
     }
 
+    /// <summary>
+    /// The session Invoke-AioRequest -SessionVariable creates: New-AioSession's defaults (a cookie jar
+    /// kept for later commands, errors for 4xx/5xx, the 30 s connect attempt), owned by the caller's variable.
+    /// </summary>
+    internal static ClientSession CreateForVariable() => new(new ClientSessionOptions
+    {
+        UserAgent = UserAgent,
+        CookieJar = new CookieJar(),
+        RaiseForStatus = true,
+    });
+
     /// <summary>AioHttp/x.y.z plus the running PowerShell's version, e.g. "AioHttp/0.1.0 PowerShell/7.6.9".</summary>
     internal static string UserAgent { get; } = $"{ClientSession.DefaultUserAgent} PowerShell/{PowerShellVersion()}";
 

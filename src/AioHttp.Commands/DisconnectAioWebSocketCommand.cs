@@ -14,6 +14,7 @@ public sealed class DisconnectAioWebSocketCommand : PSCmdlet, IDisposable
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [ArgumentCompleter(typeof(VariableCompleter<ClientWebSocket>))]
     public ClientWebSocket WebSocket { get; set; } = null!;
 
     [Parameter]

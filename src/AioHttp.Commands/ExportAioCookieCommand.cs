@@ -12,6 +12,8 @@ public sealed class ExportAioCookieCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [Alias("WebSession")]
+    [ArgumentCompleter(typeof(VariableCompleter<ClientSession>))]
     public ClientSession Session { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 0)]

@@ -12,6 +12,8 @@ public sealed class GetAioCookieCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [Alias("WebSession")]
+    [ArgumentCompleter(typeof(VariableCompleter<ClientSession>))]
     public ClientSession Session { get; set; } = null!;
 
     [Parameter(Position = 0)]

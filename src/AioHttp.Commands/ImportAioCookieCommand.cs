@@ -13,6 +13,8 @@ public sealed class ImportAioCookieCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [Alias("WebSession")]
+    [ArgumentCompleter(typeof(VariableCompleter<ClientSession>))]
     public ClientSession Session { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 0)]

@@ -37,8 +37,15 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public string Method { get; set; } = "GET";
 
     [Parameter]
+    [Alias("WebSession")]
     [ValidateNotNull]
+    [ArgumentCompleter(typeof(VariableCompleter<ClientSession>))]
     public ClientSession? Session { get; set; }
+
+    /// <summary>Invoke-WebRequest's -SessionVariable: a new session for this command, also stored in the named variable.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SessionVariable { get; set; }
 
     [Parameter]
     [Alias("Params")]
@@ -48,6 +55,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public SwitchParameter Encoded { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [HeaderLines]
     public IDictionary? Headers { get; set; }
 
     [Parameter]
@@ -93,7 +101,13 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContentTypeCompleter))]
     public string? ContentType { get; set; }
+
+    /// <summary>Invoke-WebRequest's -UserAgent: the User-Agent header for this request.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string? UserAgent { get; set; }
 
     [Parameter]
     public SwitchParameter NoRedirect { get; set; }
@@ -113,6 +127,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public double? Timeout { get; set; }
 
     [Parameter]
+    [Alias("TimeoutSec", "ConnectionTimeoutSeconds")]
     [ValidateRange(0.0, SecondsRange.Max)]
     public double? ConnectTimeout { get; set; }
 
@@ -132,7 +147,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public SwitchParameter SkipHttpErrorCheck { get; set; }
 
     [Parameter]
-    [ValidateSet("1.1", "2")]
+    [ValidateSet("1.0", "1.1", "2", "2.0")]
     public string? HttpVersion { get; set; }
 
     [Parameter]
@@ -167,8 +182,25 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter AsCompleted { get; set; }
 
+    /// <summary>Invoke-WebRequest's -StatusCodeVariable: the status code of the last response, also when it failed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StatusCodeVariable { get; set; }
+
+    /// <summary>Invoke-WebRequest's -ResponseHeadersVariable: the headers of the last response, also when it failed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [Alias("RHV")]
+    public string? ResponseHeadersVariable { get; set; }
+
     protected override void BeginProcessing()
     {
+        if (SessionVariable is not null)
+        {
+            if (Session is not null) ThrowArgumentError("SessionVariableWithSession", "-SessionVariable creates a new session and -Session gives one: use one of them. To reuse the session from an earlier -SessionVariable s, pass -Session $s.");
+            Session = DefaultSession.CreateForVariable();
+            SessionState.PSVariable.Set(SessionVariable, Session);
+        }
         if (OutFile is null)
         {
             if (PassThru) ThrowArgumentError("PassThruWithoutOutFile", "-PassThru only applies with -OutFile (the response is written anyway without it). Add -OutFile <path>, or drop -PassThru.");
@@ -269,12 +301,14 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
                 if (task.IsCompletedSuccessfully)
                 {
                     WriteCookieNotes(task.Result);
+                    SetResponseVariables(task.Result.Status, task.Result.Headers);
                     if (task.Result.SavedTo is { } saved) WriteVerbose($"Saved {target} to {saved}.");
                     if (_outFile is null || PassThru) WriteObject(task.Result);
                     continue;
                 }
                 var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();
                 if (error is ClientResponseException { Response: { } failed }) WriteCookieNotes(failed);
+                if (error is ClientResponseException { Status: > 0 } statusError) SetResponseVariables(statusError.Status, statusError.Headers);
                 if (error is OperationCanceledException && _stop.IsCancellationRequested) throw new PipelineStoppedException();
                 WriteError(ClientErrorRecord.From(error, target));
             }
@@ -290,6 +324,14 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             }
             throw;
         }
+    }
+
+    // -StatusCodeVariable / -ResponseHeadersVariable, set in the caller's scope as Invoke-WebRequest does
+    // (for a pipeline of several requests they hold the last response's).
+    private void SetResponseVariables(int status, HeaderCollection? headers)
+    {
+        if (StatusCodeVariable is not null) SessionState.PSVariable.Set(StatusCodeVariable, status);
+        if (ResponseHeadersVariable is not null) SessionState.PSVariable.Set(ResponseHeadersVariable, headers);
     }
 
     // A malformed or refused Set-Cookie never fails the request; -Verbose says why it was ignored.

@@ -87,7 +87,7 @@ public sealed class NewAioSessionCommand : PSCmdlet
     public string? Fingerprint { get; set; }
 
     [Parameter]
-    [ValidateSet("1.1", "2")]
+    [ValidateSet("1.0", "1.1", "2", "2.0")]
     public string HttpVersion { get; set; } = "1.1";
 
     [Parameter]
@@ -151,7 +151,7 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 ClientCertificate = ProviderPath(ClientCertificate),
                 ClientKey = ProviderPath(ClientKey),
                 Fingerprint = Fingerprint,
-                HttpVersion = HttpVersion == "2" ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
+                HttpVersion = RequestOptionsBinder.HttpVersion(HttpVersion),
                 UnixSocket = UnixSocket is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(UnixSocket),
                 Proxy = Proxy,
                 ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),

@@ -15,6 +15,7 @@ public sealed class ReceiveAioWebSocketCommand : PSCmdlet, IDisposable
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [ArgumentCompleter(typeof(VariableCompleter<ClientWebSocket>))]
     public ClientWebSocket WebSocket { get; set; } = null!;
 
     [Parameter]

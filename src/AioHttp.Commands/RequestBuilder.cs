@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Management.Automation;
 
 namespace AioHttp.Commands;
@@ -39,7 +40,7 @@ internal static class RequestBuilder
             Chunked = command.Chunked,
             ExpectContinue = command.Expect100,
             RaiseForStatus = SwitchGiven(command, nameof(command.SkipHttpErrorCheck), command.SkipHttpErrorCheck) is { } skipCheck ? !skipCheck : null,
-            HttpVersion = command.HttpVersion switch { "2" => System.Net.HttpVersion.Version20, "1.1" => System.Net.HttpVersion.Version11, _ => null },
+            HttpVersion = command.HttpVersion is { } version ? RequestOptionsBinder.HttpVersion(version) : null,
             SkipCertificateCheck = SwitchGiven(command, nameof(command.SkipCertificateCheck), command.SkipCertificateCheck),
             Fingerprint = command.Fingerprint,
             Proxy = command.Proxy,
@@ -48,6 +49,15 @@ internal static class RequestBuilder
         };
         RequestOptionsBinder.Query(command.Query, request);
         foreach (var header in RequestOptionsBinder.Headers(command.Headers)) request.Headers.Add(header);
+        if (command.UserAgent is { } userAgent)
+        {
+            InvalidHeaderException.ThrowIfInvalid("User-Agent", userAgent);
+            for (var i = request.Headers.Count - 1; i >= 0; i--)
+            {
+                if (request.Headers[i].Key.Equals("User-Agent", StringComparison.OrdinalIgnoreCase)) request.Headers.RemoveAt(i);
+            }
+            request.Headers.Add(new("User-Agent", userAgent));
+        }
         foreach (var cookie in RequestOptionsBinder.Cookies(command.Cookies)) request.Cookies.Add(cookie);
         if (command.Session is null)
         {
@@ -67,26 +77,49 @@ internal static class RequestBuilder
                 var scriptBody = new ScriptBlockBody(script, contentType);
                 request.Body = scriptBody.Payload;
                 return scriptBody;
+            case InvokeAioRequestCommand.BodySet when RequestOptionsBinder.Unwrap(command.Body) is IDictionary fields && IsQueryMethod(request.Method):
+                // Invoke-WebRequest's rule: a dictionary -Body on GET or HEAD is the query string, not a body.
+                request.Query = (request.Query ?? Enumerable.Empty<KeyValuePair<string, object?>>()).Concat(RequestOptionsBinder.QueryPairs(fields)).ToList();
+                AddContentTypeHeader(request, contentType);
+                break;
+            case InvokeAioRequestCommand.BodySet when RequestOptionsBinder.Unwrap(command.Body) is null or "":
+                // An empty -Body (an empty Import-Csv cell, $null) sends no body at all, not an empty text/plain one.
+                AddContentTypeHeader(request, contentType);
+                break;
             case InvokeAioRequestCommand.BodySet:
                 request.Body = RequestOptionsBinder.Body(command.Body, contentType);
                 break;
             case InvokeAioRequestCommand.FormSet:
-                request.Body = RequestOptionsBinder.Form(command.Form).ToPayload();
+                // -Form is always multipart/form-data, as Invoke-WebRequest's -Form is; -Body @{…} is the urlencoded form.
+                var form = RequestOptionsBinder.Form(command.Form);
+                form.DefaultToMultipart = true;
+                request.Body = form.ToPayload();
                 if (contentType is not null) request.Body.ContentType = contentType;
                 break;
             case InvokeAioRequestCommand.InFileSet:
                 request.Body = new FilePayload(command.SessionState.Path.GetUnresolvedProviderPathFromPSPath(command.InFile), contentType);
                 break;
             case InvokeAioRequestCommand.JsonSet:
-                var json = PowerShellJsonSerializer.SerializeToUtf8(command.Json, session.Options.JsonSerializer);
+                // JSON text (an Import-Csv column, a here-string) is sent as it is, not encoded again as a JSON string.
+                var json = RequestOptionsBinder.Unwrap(command.Json) is string text && RequestOptionsBinder.IsJsonText(text)
+                    ? System.Text.Encoding.UTF8.GetBytes(text)
+                    : PowerShellJsonSerializer.SerializeToUtf8(command.Json, session.Options.JsonSerializer);
                 request.Body = new BytesPayload(json, contentType ?? "application/json");
                 break;
             default:
-                if (contentType is not null) request.Headers.Add(new("Content-Type", contentType));
+                AddContentTypeHeader(request, contentType);
                 break;
         }
         return null;
     }
+
+    private static void AddContentTypeHeader(RequestOptions request, string? contentType)
+    {
+        if (contentType is not null) request.Headers.Add(new("Content-Type", contentType));
+    }
+
+    private static bool IsQueryMethod(string method) =>
+        method.Equals("GET", StringComparison.OrdinalIgnoreCase) || method.Equals("HEAD", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A switch that overrides a session setting: true or false when given (so -SkipCertificateCheck:$false

@@ -20,6 +20,8 @@ internal static class RequestOptionsBinder
         foreach (DictionaryEntry entry in headers)
         {
             var name = Text(entry.Key, parameter) ?? throw new ArgumentException($"{parameter} has a null header name.");
+            if (Unwrap(entry.Value) is MalformedHeaderLine malformed)
+                throw new ArgumentException($"{parameter}: the line '{malformed.Line}' is not a header. Write one header per line as 'Name: value', or pass a dictionary (@{{ Name = 'value' }}).");
             foreach (var value in Values(entry.Value))
             {
                 var text = Text(value, parameter) ?? "";
@@ -67,6 +69,25 @@ internal static class RequestOptionsBinder
                 return;
             default:
                 throw new ArgumentException($"-Query takes a dictionary (@{{ key = 'value' }}), a list of pairs (@(,@('key','value'))) or a string, not {query.GetType().Name}.");
+        }
+    }
+
+    /// <summary>A dictionary as query pairs (array values repeat the key): -Body on GET and HEAD.</summary>
+    public static List<KeyValuePair<string, object?>> QueryPairs(IDictionary dictionary) => DictionaryPairs(dictionary);
+
+    /// <summary>Whether a string already is one JSON value (so -Json sends it as it is).</summary>
+    public static bool IsJsonText(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new System.Text.Json.JsonReaderOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Disallow });
+            while (reader.Read()) { }
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
 
@@ -131,6 +152,8 @@ internal static class RequestOptionsBinder
             byte[] bytes => new BytesPayload(bytes),
             IDictionary form => FormUrlEncodedPayload.Create(FormFields(form)),
             char[] chars => StringPayload.Create(new string(chars), contentType),
+            // [xml] is sent as its XML text, as Invoke-WebRequest does, in the encoding its declaration names.
+            System.Xml.XmlNode xml => StringPayload.Create(xml.OuterXml, contentType ?? $"application/xml; charset={XmlEncoding(xml)}"),
             FormData formData => formData.ToPayload(),
             FileInfo file => new FilePayload(file, contentType),
             System.IO.Stream stream => new StreamPayload(stream),
@@ -143,6 +166,9 @@ internal static class RequestOptionsBinder
         if (contentType is not null) payload.ContentType = contentType;
         return payload;
     }
+
+    private static string XmlEncoding(System.Xml.XmlNode xml) =>
+        (xml as System.Xml.XmlDocument ?? xml.OwnerDocument)?.FirstChild is System.Xml.XmlDeclaration { Encoding: { Length: > 0 } encoding } ? encoding : "utf-8";
 
     /// <summary>
     /// -Form: FileInfo values become file parts (streamed), Stream and byte[] values binary parts,
@@ -204,6 +230,14 @@ internal static class RequestOptionsBinder
         credential is null || credential == PSCredential.Empty
             ? null
             : new BasicAuth(credential.UserName, credential.GetNetworkCredential().Password ?? "");
+
+    /// <summary>-HttpVersion as Invoke-WebRequest spells it: 1.0 (a real HTTP/1.0 request), 1.1, 2 or 2.0.</summary>
+    public static Version HttpVersion(string version) => version switch
+    {
+        "1.0" => System.Net.HttpVersion.Version10,
+        "2" or "2.0" => System.Net.HttpVersion.Version20,
+        _ => System.Net.HttpVersion.Version11,
+    };
 
     public static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 

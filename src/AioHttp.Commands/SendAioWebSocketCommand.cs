@@ -19,6 +19,7 @@ public sealed class SendAioWebSocketCommand : PSCmdlet, IDisposable
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
+    [ArgumentCompleter(typeof(VariableCompleter<ClientWebSocket>))]
     public ClientWebSocket WebSocket { get; set; } = null!;
 
     [Parameter(Mandatory = true, ParameterSetName = TextSet)]

@@ -314,11 +314,12 @@ Describe 'Invoke-AioRequest -Body' {
         Get-RecordedHeader (Get-Recorded $path)[0] 'Content-Type' | Should -Be @('application/xml')
     }
 
-    It 'sends an empty string body with Content-Length: 0' {
+    It 'sends no body for an empty string (Content-Length: 0, no Content-Type)' {
         $path = New-TestPath
         $echo = (Invoke-AioRequest "$base$path" -Method POST -Body '').Json()
         $echo.bodySize | Should -Be 0
         Get-RecordedHeader (Get-Recorded $path)[0] 'Content-Length' | Should -Be @('0')
+        Get-RecordedHeader (Get-Recorded $path)[0] 'Content-Type' | Should -BeNullOrEmpty
     }
 
     It 'refuses a -Body of a type it cannot send, naming -Body' {

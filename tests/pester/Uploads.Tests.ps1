@@ -238,8 +238,10 @@ Describe 'Multipart forms' {
         @($r.parts).Count | Should -Be 3
     }
 
-    It 'sends a form with no file parts urlencoded, as aiohttp does' {
+    It 'sends -Form with no file parts multipart, as Invoke-WebRequest does; -Body with a dictionary urlencoded' {
         $r = (Invoke-AioRequest "$base/upload" -Method POST -Form @{ a = 'b c' }).Json()
+        $r.contentType | Should -BeLike 'multipart/form-data; boundary=*'
+        $r = (Invoke-AioRequest "$base/upload" -Method POST -Body @{ a = 'b c' }).Json()
         $r.contentType | Should -Be 'application/x-www-form-urlencoded'
         $r.sha256 | Should -Be (Get-Sha256Hex ([Text.Encoding]::ASCII.GetBytes('a=b+c')))
     }
