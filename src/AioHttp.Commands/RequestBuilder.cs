@@ -25,7 +25,9 @@ internal static class RequestBuilder
             MaxRedirects = command.MaximumRedirection,
             PreserveAuthorizationOnRedirect = SwitchGiven(command, nameof(command.PreserveAuthorizationOnRedirect), command.PreserveAuthorizationOnRedirect),
             AllowInsecureRedirect = SwitchGiven(command, nameof(command.AllowInsecureRedirect), command.AllowInsecureRedirect),
-            Timeout = RequestOptionsBinder.Seconds(command.Timeout),
+            // A download has no total timeout unless one is given here (Invoke-WebRequest has none; a
+            // large file on a slow link must not fail near its end); -ReadTimeout still bounds each gap.
+            Timeout = RequestOptionsBinder.Seconds(command.Timeout) ?? (command.OutFile is null ? null : TimeSpan.Zero),
             // -ConnectTimeout bounds both the wait for a pool slot and each connection attempt (aiohttp's connect and sock_connect).
             ConnectTimeout = RequestOptionsBinder.Seconds(command.ConnectTimeout),
             SocketConnectTimeout = RequestOptionsBinder.Seconds(command.ConnectTimeout),

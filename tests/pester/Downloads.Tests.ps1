@@ -230,11 +230,94 @@ Describe 'Invoke-AioRequest -OutFile -Resume' {
         (Get-Item $file).Length | Should -Be 1000
     }
 
-    It 'refuses a file longer than the remote one (416 with another size)' {
+    It 'downloads the whole file again when the local one is longer than the remote (416 with another size)' {
         $file = Join-Path (New-TestFolder) 'long.bin'
         [IO.File]::WriteAllBytes($file, [byte[]]::new(2000))
-        { Invoke-AioRequest "$base/range/1000" -OutFile $file -Resume -ErrorAction Stop } | Should -Throw -ExceptionType ([AioHttp.ClientResponseException])
-        (Get-Item $file).Length | Should -Be 2000
+        $r = Invoke-AioRequest "$base/range/1000" -OutFile $file -Resume -PassThru
+        $r.Status | Should -Be 200
+        $r.RequestInfo.Headers['Range'] | Should -BeNullOrEmpty
+        (Get-Item $file).Length | Should -Be 1000
+        Get-Sha256Hex -Path $file | Should -BeExactly (Get-BodyHash "$base/range/1000")
+    }
+
+    It 'keeps what arrived when the connection drops, and the next -Resume asks for the rest' {
+        $file = Join-Path (New-TestFolder) 'dropped.bin'
+        $head = "HTTP/1.1 200 OK`r`nContent-Length: 10`r`nAccept-Ranges: bytes`r`n`r`n"
+        $rest = "HTTP/1.1 206 Partial Content`r`nContent-Length: 6`r`nContent-Range: bytes 4-9/10`r`n`r`nefghij"
+        $script = New-RawScript -Connections @(
+            @(@{ send = "${head}abcd" }, @{ close = $true }),
+            @(@{ send = $rest }, @{ close = $true }))
+        $err = $null
+        Invoke-AioRequest $script.Url -OutFile $file -Resume -ErrorAction SilentlyContinue -ErrorVariable err
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ClientPayloadError*'
+        Get-Content $file -Raw | Should -BeExactly 'abcd'
+        $r = Invoke-AioRequest $script.Url -OutFile $file -Resume -PassThru
+        $r.Status | Should -Be 206
+        @(Get-RawReceived $script)[1] | Should -Match "`r`nRange: bytes=4-`r`n"
+        Get-Content $file -Raw | Should -BeExactly 'abcdefghij'
+    }
+
+    It 'keeps what arrived when a download with -Resume times out' {
+        $file = Join-Path (New-TestFolder) 'slow.bin'
+        $err = $null
+        Invoke-AioRequest "$base/drip?duration=6&numbytes=60" -OutFile $file -Resume -Timeout 2 -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ServerTimeoutError*'
+        (Get-Item $file).Length | Should -BeGreaterThan 0
+        (Get-Item $file).Length | Should -BeLessThan 60
+    }
+
+    It 'keeps what arrived when a download with -Resume is stopped (Ctrl+C)' {
+        $dir = New-TestFolder
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$((Get-Module AioHttp).Path)'; Invoke-AioRequest '$base/drip?duration=20&numbytes=200' -OutFile '$dir/slow.bin' -Resume")
+            $async = $ps.BeginInvoke()
+            Wait-Until { Get-ChildItem $dir -Force | Where-Object Length -GT 0 } 'the download to write its first bytes' 10
+            $ps.Stop()
+            $async.IsCompleted | Should -BeTrue
+        } finally { $ps.Dispose() }
+        Wait-Until { Test-Path "$dir/slow.bin" } 'the stopped download to keep its partial file' 5
+        (Get-Item "$dir/slow.bin").Length | Should -BeGreaterThan 0
+        @(Get-ChildItem $dir -Force) | Should -HaveCount 1   # no temporary file left beside it
+    }
+
+    It 'keeps the longer file when a resumed download that restarted from 0 fails early' {
+        $file = Join-Path (New-TestFolder) 'keep.bin'
+        [IO.File]::WriteAllText($file, 'abcdefgh')
+        # The server ignores Range (200) and drops the connection after 3 bytes.
+        $script = New-RawScript -Steps @(@{ send = "HTTP/1.1 200 OK`r`nContent-Length: 10`r`n`r`nabc" }, @{ close = $true })
+        Invoke-AioRequest $script.Url -OutFile $file -Resume -ErrorAction SilentlyContinue
+        Get-Content $file -Raw | Should -BeExactly 'abcdefgh'
+        @(Get-ChildItem (Split-Path $file) -Force) | Should -HaveCount 1
+    }
+}
+
+Describe 'Invoke-AioRequest -OutFile timeouts' {
+    It 'has no total timeout unless -Timeout is given on the command (the session''s does not apply)' {
+        $s = New-AioSession -Timeout 1
+        try {
+            $file = Join-Path (New-TestFolder) 'long-running.bin'
+            Invoke-AioRequest "$base/drip?duration=3&numbytes=30" -Session $s -OutFile $file
+            (Get-Item $file).Length | Should -Be 30
+            $err = $null
+            Invoke-AioRequest "$base/drip?duration=3&numbytes=30" -Session $s -OutFile $file -Timeout 1 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ServerTimeoutError*'
+            # Without -OutFile the session's total timeout still holds.
+            $err = $null
+            Invoke-AioRequest "$base/drip?duration=3&numbytes=30" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ServerTimeoutError*'
+        }
+        finally { Close-AioSession $s }
+    }
+
+    It 'still fails a download whose server goes quiet for longer than -ReadTimeout' {
+        $file = Join-Path (New-TestFolder) 'quiet.bin'
+        $script = New-RawScript -Steps @(@{ send = "HTTP/1.1 200 OK`r`nContent-Length: 10`r`n`r`nab" }, @{ sleepMs = 8000 })
+        $err = $null
+        Invoke-AioRequest $script.Url -OutFile $file -ReadTimeout 1 -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SocketTimeoutError*'
+        Test-Path $file | Should -BeFalse
     }
 }
 

@@ -22,7 +22,9 @@ public static class FileDownload
     /// an existing folder: the file is named by <see cref="SuggestedFileName"/>). With
     /// <paramref name="resume"/> and a partial file at <paramref name="path"/>, asks for the rest
     /// with <c>Range: bytes=&lt;length&gt;-</c>: a 206 is appended, a 200 (Range ignored) rewrites
-    /// the file, a 416 whose Content-Range total is the file's length means it was complete.
+    /// the file, a 416 whose Content-Range total is the file's length means it was complete, and any
+    /// other 416 (the local file is longer, or no total) downloads the whole body again. With
+    /// <paramref name="resume"/>, a body that stops early leaves what arrived for the next resume.
     /// The request is sent streaming, whatever its <see cref="RequestOptions.Stream"/>. Returns the
     /// response with its body consumed and <see cref="ClientResponse.SavedTo"/> set.
     /// </summary>
@@ -60,13 +62,23 @@ public static class FileDownload
         request.Stream = true;
         request.RaiseForStatus = false; // a 416 may mean "already complete": decided below
         var response = await session.RequestAsync(request, cancellationToken).ConfigureAwait(false);
+        if (existing > 0 && response.Status == 416 && ContentRangeTotal(response) != existing)
+        {
+            // The local file is not a prefix of this resource (longer than it, or the server names no
+            // length): download it whole again, as Invoke-WebRequest -Resume does, rather than keep a
+            // wrong file. The file is replaced only once the new body is complete.
+            await DiscardAsync(response, cancellationToken).ConfigureAwait(false);
+            response.Close();
+            RemoveRange(request);
+            existing = 0;
+            response = await session.RequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
         try
         {
-            if (existing > 0 && response.Status == 416 && ContentRangeTotal(response) == existing)
+            if (existing > 0 && response.Status == 416)
             {
                 // RFC 9110 15.5.17: nothing left past the end of the file we have: it is complete.
-                var discard = new byte[4096];
-                while (await response.Content.ReadIntoAsync(discard, cancellationToken).ConfigureAwait(false) > 0) { }
+                await DiscardAsync(response, cancellationToken).ConfigureAwait(false);
                 progress?.Start(target, existing, existing);
                 progress?.End(completed: true);
                 response.SavedTo = target;
@@ -90,7 +102,7 @@ public static class FileDownload
                 append = true;
             }
             var file = isFolder ? Path.Combine(target, SuggestedFileName(response)) : target;
-            await SaveCoreAsync(response, file, append ? existing : 0, progress, cancellationToken).ConfigureAwait(false);
+            await SaveCoreAsync(response, file, append ? existing : 0, progress, cancellationToken, keepPartial: resume).ConfigureAwait(false);
             return response;
         }
         catch (ClientResponseException e) when (ReferenceEquals(e.Response, response))
@@ -154,8 +166,13 @@ public static class FileDownload
         return ContentDisposition.SanitizeFileName(UrlQuoter.Unquote(segment)) ?? FallbackFileName;
     }
 
+    /// <param name="keepPartial">
+    /// -Resume: when the body stops early (a timeout, Ctrl+C, a dropped connection), what arrived is
+    /// kept under the target name for the next resume to continue, unless the file there already
+    /// holds more. Without it, a failed download leaves the target as it was.
+    /// </param>
     private static async Task SaveCoreAsync(ClientResponse response, string file, long appendAt, DownloadProgress? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool keepPartial = false)
     {
         // A symbolic link is followed (as curl, wget and Invoke-WebRequest do): the file it points to
         // is written and the link stays. A device or FIFO (-OutFile /dev/null) is written into where
@@ -196,7 +213,7 @@ public static class FileDownload
         }
         catch when (replace)
         {
-            TryDelete(writing);
+            if (!keepPartial || !TryKeepPartial(writing, real)) TryDelete(writing);
             throw;
         }
         finally
@@ -259,6 +276,38 @@ public static class FileDownload
         var value = response.Headers["Content-Range"];
         var slash = value?.LastIndexOf('/') ?? -1;
         return slash >= 0 && long.TryParse(value.AsSpan(slash + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var total) ? total : null;
+    }
+
+    // The partial body replaces the target when it holds more than the target does (a resume starts
+    // from the target's length); the target's earlier content is otherwise left alone.
+    private static bool TryKeepPartial(string partial, string target)
+    {
+        try
+        {
+            var got = new FileInfo(partial);
+            if (!got.Exists || got.Length == 0) return false;
+            if (File.Exists(target) && new FileInfo(target).Length >= got.Length) return false;
+            File.Move(partial, target, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task DiscardAsync(ClientResponse response, CancellationToken cancellationToken)
+    {
+        var discard = new byte[4096];
+        while (await response.Content.ReadIntoAsync(discard, cancellationToken).ConfigureAwait(false) > 0) { }
+    }
+
+    private static void RemoveRange(RequestOptions request)
+    {
+        for (var i = request.Headers.Count - 1; i >= 0; i--)
+        {
+            if (request.Headers[i].Key.Equals("Range", StringComparison.OrdinalIgnoreCase)) request.Headers.RemoveAt(i);
+        }
     }
 
     private static void TryDelete(string path)
