@@ -30,12 +30,14 @@ internal sealed class ClientRequest
     private readonly List<KeyValuePair<string, string>> _headers;
     private IReadOnlyList<KeyValuePair<string, string>> _cookies;
     private BasicAuth? _auth;
+    private Url _url;
+    private Uri? _uri; // _url as a Uri, made once per hop (the message, the jar and the response's cookies all use it)
 
     private ClientRequest(string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
         IReadOnlyList<KeyValuePair<string, string>> cookies, AbstractCookieJar jar)
     {
         Method = method;
-        Url = url;
+        _url = url;
         _headers = headers;
         _auth = auth;
         _cookies = cookies;
@@ -46,7 +48,17 @@ internal sealed class ClientRequest
     public string Method { get; set; }
 
     /// <summary>This hop's URL (http(s), or ws(s) for a handshake).</summary>
-    public Url Url { get; set; }
+    public Url Url
+    {
+        get => _url;
+        set
+        {
+            _url = value;
+            _uri = null;
+        }
+    }
+
+    private Uri Uri => _uri ??= _url.ToUri();
 
     /// <summary>This hop's body; null when there is none (or a redirect dropped it).</summary>
     public Payload? Body { get; set; }
@@ -65,16 +77,12 @@ internal sealed class ClientRequest
     public BasicAuth? Auth => _auth ?? UserInfo(Url);
 
     /// <summary>Cookies are kept by http(s) URL: a ws or wss URL stands for the same origin as http or https.</summary>
-    public Uri CookieUri
+    public Uri CookieUri => Url.Scheme switch
     {
-        get
-        {
-            if (Url.Scheme is not ("ws" or "wss")) return Url.ToUri();
-            var builder = new UriBuilder(Url.ToUri()) { Scheme = Url.Scheme == "wss" ? "https" : "http" };
-            if (Url.ExplicitPort is null) builder.Port = -1;
-            return builder.Uri;
-        }
-    }
+        "ws" => WithScheme(Url, "http"),
+        "wss" => WithScheme(Url, "https"),
+        _ => Uri,
+    };
 
     /// <summary>An HTTP request of <paramref name="session"/>: aiohttp's session.request(method, url, **kwargs).</summary>
     public static ClientRequest ForHttp(ClientSession session, RequestOptions request)
@@ -151,7 +159,7 @@ internal sealed class ClientRequest
     /// </summary>
     public (HttpRequestMessage Message, RequestInfo Info) ToHttpRequestMessage()
     {
-        var message = new HttpRequestMessage(new HttpMethod(Method), Url.ToUri())
+        var message = new HttpRequestMessage(new HttpMethod(Method), Uri)
         {
             Version = HttpVersion,
             VersionPolicy = HttpVersion.Major >= 2 && Url.Scheme == "http"
@@ -253,13 +261,16 @@ internal sealed class ClientRequest
             "wss" or "https" => "wss",
             _ => throw NotWebSocket(value, url.Scheme),
         };
-        if (scheme != url.Scheme)
-        {
-            var builder = new UriBuilder(url.ToUri()) { Scheme = scheme };
-            if (url.ExplicitPort is null) builder.Port = -1;
-            url = Url.Parse(builder.Uri.AbsoluteUri, encoded: true);
-        }
+        if (scheme != url.Scheme) url = Url.Parse(WithScheme(url, scheme).AbsoluteUri, encoded: true);
         return url.WithoutFragment();
+    }
+
+    /// <summary>The same URL under another scheme of the same family (ws and http, wss and https), its default port following.</summary>
+    private static Uri WithScheme(Url url, string scheme)
+    {
+        var builder = new UriBuilder(url.ToUri()) { Scheme = scheme };
+        if (url.ExplicitPort is null) builder.Port = -1;
+        return builder.Uri;
     }
 
     /// <summary>The session's base URL checked as aiohttp checks it: absolute, http(s), ending with '/'.</summary>
