@@ -2,14 +2,14 @@ using System.Collections;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
-using System.Net.Http.Headers;
 
 namespace AioHttp;
 
 /// <summary>
 /// aiohttp's ClientSession: a connection pool, a cookie jar, default headers and timeouts, and the
-/// request loop (URL building, headers, cookies, redirects with History, timeouts, error mapping).
-/// One per application is the rule; it is thread-safe and disposable.
+/// request loop (redirects with History, timeouts); each request itself is built by <see cref="ClientRequest"/>.
+/// One per application is the rule; it is thread-safe and disposable. Its settings are fixed when it is
+/// made (a copy of the options); only its headers change later, through <see cref="SetHeader"/>.
 /// </summary>
 public sealed class ClientSession : IDisposable, IAsyncDisposable
 {
@@ -19,8 +19,6 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     public static readonly string DefaultUserAgent = $"AioHttp/{Version}";
 
-    private static readonly HashSet<string> BodyMethods = new(StringComparer.OrdinalIgnoreCase) { "POST", "PUT", "PATCH", "DELETE" };
-
     private readonly Connector _connector;
     // The slots under Limit, one count for every connector of the session (aiohttp's connector limit).
     private readonly ConnectionLimiter _limiter;
@@ -29,7 +27,11 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     // Requests with their own proxy, TLS or connect-attempt settings need a connector of their own.
     private readonly ConnectorVariants _connectorVariants = new();
     private readonly Url? _baseUrl;
-    private readonly List<KeyValuePair<string, string>> _headers;
+    // The settings as they were when the session was made: nobody changes them afterwards.
+    private readonly ClientSessionOptions _settings;
+    // Copy-on-write: a request takes the collection current when it starts and keeps it; SetHeader and
+    // RemoveHeader swap in a new one, so no collection a request holds ever changes.
+    private HeaderCollection _headers;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ClientWebSocket, byte> _webSockets = new();
     private int _closed;
 
@@ -38,6 +40,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     public ClientSession(ClientSessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // Checked and used from the copy alone, so changing the options later (or meanwhile) changes nothing.
+        options = options.Snapshot();
         if (options.Limit < 0) throw new ArgumentOutOfRangeException(nameof(options), options.Limit, "Limit cannot be negative: use 0 for unlimited.");
         if (options.LimitPerHost < 0) throw new ArgumentOutOfRangeException(nameof(options), options.LimitPerHost, "LimitPerHost cannot be negative: use 0 for unlimited.");
         if (options.MaxRedirects < 0) throw new ArgumentOutOfRangeException(nameof(options), options.MaxRedirects, "MaxRedirects cannot be negative.");
@@ -46,20 +50,11 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         CheckTimeout(options.SocketConnectTimeout, "SocketConnectTimeout");
         CheckTimeout(options.ReadTimeout, "ReadTimeout");
         CheckMaximumResponseSize(options.MaximumResponseSize);
-        if (options.BaseUrl is { } baseUrl)
-        {
-            var parsed = Url.Parse(baseUrl);
-            if (!parsed.IsAbsolute)
-                throw new InvalidUrlException(baseUrl, $"The base URL '{baseUrl}' is not absolute. Give a full URL such as http://host/api/.");
-            if (!parsed.Path.EndsWith('/'))
-                throw new InvalidUrlException(baseUrl, $"The base URL '{baseUrl}' must end with '/' (as aiohttp requires), so relative paths join beneath it: use '{baseUrl}/'.");
-            EnsureHttp(parsed, baseUrl);
-            _baseUrl = parsed;
-        }
+        if (options.BaseUrl is { } baseUrl) _baseUrl = ClientRequest.ParseBaseUrl(baseUrl);
         foreach (var (name, value) in options.Headers) InvalidHeaderException.ThrowIfInvalid(name, value);
         InvalidHeaderException.ThrowIfInvalidValue("User-Agent", options.UserAgent ?? "");
-        Options = options;
-        _headers = options.Headers.ToList();
+        _settings = options;
+        _headers = new HeaderCollection(options.Headers);
         CookieJar = options.CookieJar ?? new CookieJar();
         _resolver = HostResolver.Create(options);
         _proxy = ProxySelector.FromOptions(options);
@@ -82,7 +77,56 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         }
     }
 
-    public ClientSessionOptions Options { get; }
+    /// <summary>
+    /// A copy of the settings the session was made with (its headers as they were then): changing it
+    /// changes nothing. The session's current headers are <see cref="Headers"/>.
+    /// </summary>
+    public ClientSessionOptions Options => _settings.Snapshot();
+
+    /// <summary>The settings the session was made with, read without a copy (never changed).</summary>
+    internal ClientSessionOptions Settings => _settings;
+
+    /// <summary>
+    /// The headers sent with every request now (a request header of the same name wins). Read-only: it
+    /// never changes; <see cref="SetHeader"/> and <see cref="RemoveHeader"/> put a new one in its place.
+    /// </summary>
+    public HeaderCollection Headers => Volatile.Read(ref _headers);
+
+    /// <summary>
+    /// Sends <paramref name="name"/>: <paramref name="value"/> with every request started from now on,
+    /// replacing the session's headers of that name (any case): a refreshed token, say. Requests already
+    /// running keep the headers they started with, redirects included. A value with CR, LF or NUL, or a
+    /// name that is not a token, is refused with <see cref="InvalidHeaderException"/> and changes nothing.
+    /// </summary>
+    public void SetHeader(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        InvalidHeaderException.ThrowIfInvalid(name, value);
+        SwapHeaders(headers =>
+        {
+            headers.Set(name, value);
+            return true;
+        });
+    }
+
+    /// <summary>Stops sending the session's headers named <paramref name="name"/> (any case) with requests started from now on; false when there were none.</summary>
+    public bool RemoveHeader(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return SwapHeaders(headers => headers.Remove(name));
+    }
+
+    private bool SwapHeaders(Func<HeaderCollection, bool> change)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _headers);
+            var next = new HeaderCollection(current);
+            if (!change(next)) return false;
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _headers, next, current), current)) return true;
+        }
+    }
 
     /// <summary>The proxy requests go through (credentials hidden), or null when they go direct.</summary>
     public string? Proxy => _proxy?.Description;
@@ -138,19 +182,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     /// <summary>Builds the URL a request would go to (base URL, params, requoting), without sending.</summary>
     public Url BuildUrl(RequestOptions request)
     {
-        if (request.Encoded && (request.Query is not null || request.QueryString is not null))
-            throw new ArgumentException("-Query (params) cannot be used with -Encoded: an encoded URL is sent exactly as given. Put the query in the URL, or drop -Encoded.");
-        var url = Url.Parse(request.Url, request.Encoded);
-        if (!url.IsAbsolute)
-        {
-            if (_baseUrl is null)
-                throw new InvalidUrlException(request.Url, $"'{request.Url}' is not an absolute URL. Give a full URL such as http://host/path, or a session with -BaseUrl.");
-            url = _baseUrl.Join(url);
-        }
-        EnsureHttp(url, request.Url);
-        if (request.Query is not null) url = url.ExtendQuery(request.Query);
-        if (request.QueryString is not null) url = url.ExtendQuery(request.QueryString);
-        return url.WithoutFragment();
+        ArgumentNullException.ThrowIfNull(request);
+        return ClientRequest.HttpUrl(_baseUrl, request);
     }
 
     /// <summary>Sends a request, follows redirects, and (unless streaming) reads the body.</summary>
@@ -158,24 +191,16 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         if (Closed) throw new SessionClosedException();
-        var method = NormalizeMethod(request.Method);
-        var url = BuildUrl(request);
-        var headers = MergeHeaders(request);
-        foreach (var (name, value) in request.Cookies) InvalidHeaderException.ThrowIfInvalidCookie(name, value);
-        var jar = request.CookieJar ?? CookieJar;
-        // Credentials in the URL's user info are the caller's too: they follow the redirect rules below.
-        var auth = request.Auth ?? Options.Auth ?? (url.User is { } user ? new BasicAuth(user, url.Password ?? "") : null);
-        var requestCookies = request.Cookies;
-        var redirects = new RedirectPolicy(request.PreserveAuthorizationOnRedirect ?? Options.PreserveAuthorizationOnRedirect,
-            request.AllowInsecureRedirect ?? Options.AllowInsecureRedirect);
-        var body = PrepareBody(request, headers);
-        var maxRedirects = request.MaxRedirects ?? Options.MaxRedirects;
+        var call = ClientRequest.ForHttp(this, request);
+        var redirects = new RedirectPolicy(request.PreserveAuthorizationOnRedirect ?? _settings.PreserveAuthorizationOnRedirect,
+            request.AllowInsecureRedirect ?? _settings.AllowInsecureRedirect);
+        var maxRedirects = request.MaxRedirects ?? _settings.MaxRedirects;
         CheckMaximumResponseSize(request.MaximumResponseSize);
-        var maximumSize = request.MaximumResponseSize ?? Options.MaximumResponseSize;
+        var maximumSize = request.MaximumResponseSize ?? _settings.MaximumResponseSize;
         var allowRedirects = request.AllowRedirects && maxRedirects > 0;
         var connector = ConnectorFor(request); // before the timer: a refusal here leaves nothing to end
-        var timer = new RequestTimer(request.Timeout ?? Options.Timeout, request.ConnectTimeout ?? Options.ConnectTimeout,
-            request.ReadTimeout ?? Options.ReadTimeout, cancellationToken);
+        var timer = new RequestTimer(request.Timeout ?? _settings.Timeout, request.ConnectTimeout ?? _settings.ConnectTimeout,
+            request.ReadTimeout ?? _settings.ReadTimeout, cancellationToken);
         // One owner at a time (see RequestTimer): this method until the final response takes it.
         RequestTimer? ownedTimer = timer;
         var startedAt = Stopwatch.GetTimestamp();
@@ -184,7 +209,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             while (true)
             {
-                var response = await SendOnceAsync(connector, method, url, headers, auth, body, request, jar, requestCookies, history.ToArray(), timer, startedAt).ConfigureAwait(false);
+                var response = await SendOnceAsync(connector, call, history.ToArray(), timer, startedAt).ConfigureAwait(false);
                 response.Content.LimitSize(maximumSize, $"{response.Method} {response.Url}");
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
@@ -195,7 +220,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                     {
                         await ReadBodyAsync(response).ConfigureAwait(false);
                     }
-                    if ((request.RaiseForStatus ?? Options.RaiseForStatus) && response.Status >= 400)
+                    if ((request.RaiseForStatus ?? _settings.RaiseForStatus) && response.Status >= 400)
                     {
                         // The error carries the response and outlives the request ($Error keeps it), so a
                         // streamed one would hold its connection slot for good: read its body now (it stays
@@ -220,33 +245,28 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                         $"Exceeded {maxRedirects} redirects (last: {response.Status} to '{location}'). Raise -MaximumRedirection, or use -NoRedirect to see the redirect.",
                         response);
                 }
-                var next = RedirectPolicy.Resolve(url, location);
-                var dropCredentials = redirects.Follow(url, next, response, location);
-                if (response.Status == 303 && method != "HEAD" || response.Status is 301 or 302 && method == "POST")
+                var next = RedirectPolicy.Resolve(call.Url, location);
+                var dropCredentials = redirects.Follow(call.Url, next, response, location);
+                if (response.Status == 303 && call.Method != "HEAD" || response.Status is 301 or 302 && call.Method == "POST")
                 {
-                    method = "GET";
-                    body = null;
+                    call.Method = "GET";
+                    call.Body = null;
                 }
-                else if (body is not null && !body.IsReplayable)
+                else if (call.Body is { IsReplayable: false } body)
                 {
                     throw new ClientException(
                         $"The server answered {response.Status} asking to resend the body to '{next}', but the body ({body.Description}) can only be sent once. " +
                         "Send a body that can be read again (a string, bytes, a file), or use -NoRedirect.");
                 }
-                if (dropCredentials)
-                {
-                    // The caller's credentials stay with the origin they were given for (see RedirectPolicy).
-                    auth = null;
-                    requestCookies = Array.Empty<KeyValuePair<string, string>>();
-                    RedirectPolicy.RemoveCredentialHeaders(headers);
-                }
-                url = next;
+                // The caller's credentials stay with the origin they were given for (see RedirectPolicy).
+                if (dropCredentials) call.DropCredentials();
+                call.Url = next;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
         {
             ownedTimer?.Dispose(); // stopped before the cause is read, so no clock fires meanwhile
-            throw TransportErrors.Map(ex, timer, url, connector);
+            throw TransportErrors.Map(ex, timer, call.Url, connector);
         }
         catch
         {
@@ -263,15 +283,15 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private Connector ConnectorFor(RequestOptions request)
     {
         // A request setting equal to the session's (say -SkipCertificateCheck:$false on a session without it) needs no pool of its own.
-        var ownTls = request.SkipCertificateCheck is { } requestSkip && requestSkip != Options.SkipCertificateCheck ||
+        var ownTls = request.SkipCertificateCheck is { } requestSkip && requestSkip != _settings.SkipCertificateCheck ||
                      request.Fingerprint is not null;
-        var attemptLimit = Connector.AttemptLimit(request.ConnectTimeout ?? Options.ConnectTimeout, request.SocketConnectTimeout ?? Options.SocketConnectTimeout);
+        var attemptLimit = Connector.AttemptLimit(request.ConnectTimeout ?? _settings.ConnectTimeout, request.SocketConnectTimeout ?? _settings.SocketConnectTimeout);
         var ownConnectTimeout = attemptLimit != _connector.AttemptTimeout;
         if (request.Proxy is null && request.ProxyAuth is null && !ownTls && !ownConnectTimeout) return _connector;
         ProxySelector? proxy = _proxy;
         if (request.Proxy is not null || request.ProxyAuth is not null)
         {
-            if (Options.UnixSocket is not null)
+            if (_settings.UnixSocket is not null)
                 throw new ArgumentException("A proxy cannot be used with a session made with -UnixSocket: its requests go straight to the socket.");
             if (request.Proxy is not null)
                 proxy = ProxySelector.Create(request.Proxy, request.ProxyAuth, trustEnv: false, new Hashtable())!;
@@ -280,10 +300,10 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             else
                 throw new ArgumentException("ProxyCredential was given for a request, but neither the request nor its session has a proxy: give -Proxy too.");
         }
-        var options = Options;
+        var options = _settings;
         if (ownTls || ownConnectTimeout)
         {
-            options = Options.Clone();
+            options = _settings.Snapshot();
             if (request.SkipCertificateCheck is { } skip) options.SkipCertificateCheck = skip;
             if (request.Fingerprint is { } fingerprint) options.Fingerprint = TlsSettings.ParseFingerprint(fingerprint);
             options.ConnectTimeout = null; // the pool wait is the request's business; the handler only bounds the attempt
@@ -293,82 +313,18 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         return _connectorVariants.GetOrAdd(key, () => new Connector(options, _resolver, proxy));
     }
 
-    private async Task<ClientResponse> SendOnceAsync(Connector connector, string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
-        Payload? body, RequestOptions request, AbstractCookieJar jar, IList<KeyValuePair<string, string>> requestCookies,
+    private async Task<ClientResponse> SendOnceAsync(Connector connector, ClientRequest call,
         IReadOnlyList<ClientResponse> history, RequestTimer timer, long startedAt)
     {
-        var httpVersion = request.HttpVersion ?? Options.HttpVersion;
-        var uri = url.ToUri();
-        var message = new HttpRequestMessage(new HttpMethod(method), uri)
-        {
-            Version = httpVersion,
-            VersionPolicy = httpVersion.Major >= 2 && url.Scheme == "http"
-                ? HttpVersionPolicy.RequestVersionExact   // h2c by prior knowledge
-                : HttpVersionPolicy.RequestVersionOrLower, // h2 by ALPN, else HTTP/1.1
-        };
+        var (message, requestInfo) = call.ToHttpRequestMessage();
         message.Options.Set(Connector.TimerKey, timer);
-        var sent = new HeaderCollection();
-        sent.Add("Host", url.HostPort);
-
-        if (body is not null)
-        {
-            message.Content = body.ToHttpContent(request.Chunked);
-            // The server's 100 Continue (or its early answer) comes before the body is written.
-            if (request.ExpectContinue) message.Headers.ExpectContinue = true;
-        }
-        else if (BodyMethods.Contains(method))
-        {
-            // aiohttp sends Content-Length: 0 for a bodyless POST/PUT/PATCH/DELETE.
-            message.Content = new ByteArrayContent(Array.Empty<byte>());
-        }
-
-        foreach (var (name, value) in headers)
-        {
-            if (string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase) ||
-                string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase) && value.Length == 0)
-                continue;
-            if (!message.Headers.TryAddWithoutValidation(name, value))
-            {
-                message.Content ??= new ByteArrayContent(Array.Empty<byte>());
-                message.Content.Headers.Remove(name);
-                message.Content.Headers.TryAddWithoutValidation(name, value);
-                continue;
-            }
-            if (!string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase)) sent.Add(name, value);
-        }
-
-        var effectiveAuth = auth ?? (url.User is { } user ? new BasicAuth(user, url.Password ?? "") : null);
-        if (effectiveAuth is not null && !message.Headers.Contains("Authorization"))
-        {
-            var value = effectiveAuth.Encode();
-            message.Headers.TryAddWithoutValidation("Authorization", value);
-            sent.Add("Authorization", value);
-        }
-
-        var cookieHeader = BuildCookieHeader(jar, uri, requestCookies, message.Headers);
-        if (cookieHeader is not null)
-        {
-            message.Headers.Remove("Cookie");
-            message.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
-            sent.Set("Cookie", cookieHeader);
-        }
-        if (message.Content is not null)
-        {
-            foreach (var h in message.Content.Headers.NonValidated)
-                foreach (var v in h.Value) sent.Add(h.Key, v);
-            if (message.Content.Headers.ContentLength is { } length) sent.Set("Content-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        var requestInfo = new RequestInfo(url, method, sent);
-
-        // The connect clock covers the wait for a pool slot (as in aiohttp), and runs anew for each hop.
-        timer.RestartConnect();
-        var lease = await _limiter.AcquireAsync(timer, url).ConfigureAwait(false);
+        var lease = await call.AcquireSlotAsync(_limiter, timer).ConfigureAwait(false);
 
         HttpResponseMessage httpResponse;
         timer.StartRead();
         // Tells the connection which request its bytes belong to (resend rule, response framing checks).
-        var bodyCanGoAgain = message.Content is null || message.Headers.ExpectContinue == true && body?.IsReplayable != false;
-        var outgoing = new OutgoingRequest(method, url, requestInfo, bodyCanGoAgain, sent["Upgrade"] is not null, timer);
+        var bodyCanGoAgain = message.Content is null || message.Headers.ExpectContinue == true && call.Body?.IsReplayable != false;
+        var outgoing = new OutgoingRequest(call.Method, call.Url, requestInfo, bodyCanGoAgain, requestInfo.Headers["Upgrade"] is not null, timer);
         OutgoingRequest.Current = outgoing;
         try
         {
@@ -389,13 +345,10 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
         try
         {
-            // Latin-1 as received, to the text the jar keeps (UTF-8 decoded, other bytes kept): sent back byte for byte.
-            var setCookies = httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values)
-                ? values.Select(HeaderValueEncoding.FromLatin1).ToArray()
-                : Array.Empty<string>();
-            var cookies = ParseResponseCookies(setCookies, uri);
             List<string>? rejected = null;
-            if (setCookies.Length > 0) jar.UpdateCookies(setCookies, uri, reason => (rejected ??= new List<string>()).Add(reason));
+            var setCookies = call.StoreCookies(httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? values : null,
+                reason => (rejected ??= new List<string>()).Add(reason));
+            var cookies = ParseResponseCookies(setCookies, call.CookieUri);
             return new ClientResponse(httpResponse, requestInfo, history, timer, lease, startedAt, cookies)
             {
                 RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
@@ -409,25 +362,6 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             lease.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// The body as it will be written: compressed on the fly when asked (Content-Encoding added), or
-    /// as it is when its headers already name a Content-Encoding (a pre-compressed upload).
-    /// </summary>
-    private static Payload? PrepareBody(RequestOptions request, List<KeyValuePair<string, string>> headers)
-    {
-        var body = request.Body;
-        if (request.Compress == ContentCompression.None) return body;
-        if (body is null)
-            throw new ArgumentException("-Compress needs a body to compress: give -Body, -Json, -Form or -InFile.");
-        if (headers.Any(h => string.Equals(h.Key, "Content-Encoding", StringComparison.OrdinalIgnoreCase)))
-            throw new ArgumentException(
-                "-Compress cannot be used with a Content-Encoding header: the header says the body is already encoded. " +
-                "Drop -Compress to send a pre-compressed body as it is, or drop the header to have AioHttp compress it.");
-        var compressed = new CompressedPayload(body, request.Compress);
-        headers.Add(new("Content-Encoding", compressed.ContentEncoding));
-        return compressed;
     }
 
     private static async Task ReadBodyAsync(ClientResponse response)
@@ -458,56 +392,6 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     private static readonly IReadOnlyDictionary<string, Cookie> EmptyCookies = new Dictionary<string, Cookie>();
 
-    private static string? BuildCookieHeader(AbstractCookieJar jar, Uri uri, IList<KeyValuePair<string, string>> requestCookies, HttpRequestHeaders headers)
-    {
-        var parts = new List<string>();
-        if (headers.NonValidated.TryGetValues("Cookie", out var explicitCookie)) parts.AddRange(explicitCookie);
-        // A request cookie replaces a jar cookie of the same name (aiohttp loads request cookies over the jar's).
-        var overridden = new HashSet<string>(requestCookies.Select(c => c.Key), StringComparer.Ordinal);
-        foreach (var cookie in jar.FilterCookies(uri))
-        {
-            if (!overridden.Contains(cookie.Name)) parts.Add($"{cookie.Name}={cookie.Value}");
-        }
-        foreach (var (name, value) in requestCookies) parts.Add($"{name}={value}");
-        return parts.Count == 0 ? null : string.Join("; ", parts);
-    }
-
-    private List<KeyValuePair<string, string>> MergeHeaders(RequestOptions request)
-    {
-        // aiohttp's defaults, then the session's headers, then the request's: a later name replaces an earlier one.
-        var merged = new List<KeyValuePair<string, string>>
-        {
-            new("Accept", "*/*"),
-            new("Accept-Encoding", ContentDecoding.AcceptEncoding),
-            new("User-Agent", Options.UserAgent),
-        };
-        Overlay(merged, _headers);
-        foreach (var (name, value) in request.Headers) InvalidHeaderException.ThrowIfInvalid(name, value);
-        Overlay(merged, request.Headers);
-        return merged;
-
-        static void Overlay(List<KeyValuePair<string, string>> target, IEnumerable<KeyValuePair<string, string>> layer)
-        {
-            var replaced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (name, value) in layer)
-            {
-                if (replaced.Add(name)) target.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
-                target.Add(new(name, value));
-            }
-        }
-    }
-
-    private static string NormalizeMethod(string method)
-    {
-        if (string.IsNullOrEmpty(method)) return "GET";
-        foreach (var c in method)
-        {
-            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c))
-                throw new ArgumentException($"'{method}' is not a valid HTTP method: a method is a token of letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 9.1).", nameof(method));
-        }
-        return method.ToUpperInvariant();
-    }
-
     /// <summary>
     /// Header values arrive as Latin-1 (byte for byte); a Location is UTF-8 as aiohttp reads it, with
     /// bytes that are not valid UTF-8 kept as %XX so the URL layer sees exactly what was sent.
@@ -529,12 +413,6 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     }
 
     private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
-
-    private static void EnsureHttp(Url url, string original)
-    {
-        if (url.Scheme is not ("http" or "https"))
-            throw new NonHttpUrlException(original, $"'{original}' is not an http or https URL (scheme '{url.Scheme}'). AioHttp requests need http:// or https:// (ws:// and wss:// go to Connect-AioWebSocket).");
-    }
 
     private static void CheckMaximumResponseSize(long? value)
     {

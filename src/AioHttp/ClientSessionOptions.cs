@@ -2,7 +2,11 @@ namespace AioHttp;
 
 /// <summary>
 /// Everything a <see cref="ClientSession"/> is made with: aiohttp's ClientSession(...) arguments together
-/// with its TCPConnector's. Set once; the session copies what it needs when it is created.
+/// with its TCPConnector's. The session takes a copy when it is made and uses only that: changing this
+/// object afterwards changes nothing in the session, and neither does changing the copy its
+/// <see cref="ClientSession.Options"/> gives. The session's headers are the one setting meant to change
+/// later: <see cref="ClientSession.SetHeader"/> and <see cref="ClientSession.RemoveHeader"/>. The cookie jar
+/// is shared, not copied: it is the session's live state.
 /// </summary>
 public sealed class ClientSessionOptions
 {
@@ -10,7 +14,7 @@ public sealed class ClientSessionOptions
     public string? BaseUrl { get; set; }
 
     /// <summary>Headers sent with every request; a request header of the same name wins.</summary>
-    public IList<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
+    public IList<KeyValuePair<string, string>> Headers { get; private set; } = new List<KeyValuePair<string, string>>();
 
     /// <summary>The User-Agent sent unless a header overrides it.</summary>
     public string UserAgent { get; set; } = ClientSession.DefaultUserAgent;
@@ -83,7 +87,7 @@ public sealed class ClientSessionOptions
     public string? UnixSocket { get; set; }
 
     /// <summary>Resolve names through these DNS servers ("host[:port]", port 53 by default) instead of the system resolver.</summary>
-    public IList<string> NameServers { get; } = new List<string>();
+    public IList<string> NameServers { get; private set; } = new List<string>();
 
     /// <summary>An HTTP proxy (http://[user:password@]host:port) for every request; https goes through CONNECT.</summary>
     public Uri? Proxy { get; set; }
@@ -101,6 +105,16 @@ public sealed class ClientSessionOptions
     /// </summary>
     public long? MaximumResponseSize { get; set; }
 
-    /// <summary>A copy (for a connector with per-request overrides); the header list is shared, not copied.</summary>
-    internal ClientSessionOptions Clone() => (ClientSessionOptions)MemberwiseClone();
+    /// <summary>
+    /// A copy that shares nothing changeable with this object: the lists are copied; every other setting
+    /// is a value or immutable (strings, Uri, Version, BasicAuth, delegates), except the cookie jar, which
+    /// is shared on purpose.
+    /// </summary>
+    internal ClientSessionOptions Snapshot()
+    {
+        var copy = (ClientSessionOptions)MemberwiseClone();
+        copy.Headers = new List<KeyValuePair<string, string>>(Headers);
+        copy.NameServers = new List<string>(NameServers);
+        return copy;
+    }
 }

@@ -36,14 +36,14 @@ public class WebSocketNegotiationTests
     public void Http_URLs_map_onto_websocket_URLs_as_aiohttp_allows(string given, string expected)
     {
         using var session = new ClientSession();
-        Assert.Equal(expected, WebSocketConnector.BuildUrl(session, given).ToString());
+        Assert.Equal(expected, ClientRequest.WebSocketUrl(session.BaseUrl, given).ToString());
     }
 
     [Fact]
     public void A_relative_URL_joins_the_sessions_base_URL()
     {
         using var session = new ClientSession(new ClientSessionOptions { BaseUrl = "https://h/api/" });
-        Assert.Equal("wss://h/api/ws", WebSocketConnector.BuildUrl(session, "ws").ToString());
+        Assert.Equal("wss://h/api/ws", ClientRequest.WebSocketUrl(session.BaseUrl, "ws").ToString());
     }
 
     [Theory]
@@ -52,7 +52,7 @@ public class WebSocketNegotiationTests
     public void Other_schemes_are_NonHttpUrlClientError(string given)
     {
         using var session = new ClientSession();
-        var error = Assert.Throws<NonHttpUrlException>(() => WebSocketConnector.BuildUrl(session, given));
+        var error = Assert.Throws<NonHttpUrlException>(() => ClientRequest.WebSocketUrl(session.BaseUrl, given));
         Assert.Equal("NonHttpUrlClientError", error.ErrorId);
         Assert.Contains("ws://", error.Message);
     }
@@ -61,6 +61,6 @@ public class WebSocketNegotiationTests
     public void A_relative_URL_without_a_base_URL_is_InvalidURL()
     {
         using var session = new ClientSession();
-        Assert.Throws<InvalidUrlException>(() => WebSocketConnector.BuildUrl(session, "/ws"));
+        Assert.Throws<InvalidUrlException>(() => ClientRequest.WebSocketUrl(session.BaseUrl, "/ws"));
     }
 }

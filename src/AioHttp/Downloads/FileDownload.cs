@@ -58,7 +58,7 @@ public static class FileDownload
             }
         }
 
-        var raiseForStatus = request.RaiseForStatus ?? session.Options.RaiseForStatus;
+        var raiseForStatus = request.RaiseForStatus ?? session.Settings.RaiseForStatus;
         request.Stream = true;
         request.RaiseForStatus = false; // a 416 may mean "already complete": decided below
         var response = await session.RequestAsync(request, cancellationToken).ConfigureAwait(false);

@@ -6,24 +6,17 @@ namespace AioHttp;
 
 /// <summary>
 /// aiohttp's ws_connect: the upgrade handshake, made over the session's own connection handler so a
-/// websocket shares the session's TLS settings, and carrying its headers, cookies and credentials.
+/// websocket shares the session's TLS settings, and carrying its headers, cookies and credentials as
+/// <see cref="ClientRequest"/> builds them for HTTP requests too.
 /// </summary>
 internal static class WebSocketConnector
 {
-    // Headers the handshake itself owns (RFC 6455 4.1); a caller's value would break it.
-    private static readonly HashSet<string> HandshakeHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Upgrade", "Host", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
-        "Sec-WebSocket-Protocol", "Content-Length", "Transfer-Encoding",
-    };
-
     public static async Task<ClientWebSocket> ConnectAsync(ClientSession session, Connector connector,
         WebSocketConnectOptions options, CancellationToken cancellationToken)
     {
-        var url = BuildUrl(session, options.Url);
+        var request = ClientRequest.ForWebSocket(session, options);
+        var url = request.Url;
         CheckOptions(options);
-        var httpUri = ToHttpUri(url);
-        var jar = session.CookieJar;
 
         var socket = new NetWebSocket();
         var wsOptions = socket.Options;
@@ -48,22 +41,18 @@ internal static class WebSocketConnector
         // The headers go onto the handshake request as they are (HeaderAddingHandler below), not through
         // SetRequestHeader: its WebHeaderCollection trims values and refuses any char whose low byte
         // is a control character ('č' is U+010D), so non-ASCII values would fail or change.
-        var sent = new HeaderCollection();
-        foreach (var (name, value) in MergeHeaders(session, options)) sent.Add(name, value);
-        var auth = options.Auth ?? session.Options.Auth ?? (url.User is { } user ? new BasicAuth(user, url.Password ?? "") : null);
-        if (auth is not null && sent["Authorization"] is null) sent.Add("Authorization", auth.Encode());
-        var cookies = string.Join("; ", new[] { sent["Cookie"], jar.GetCookieHeader(httpUri) }.Where(c => !string.IsNullOrEmpty(c)));
-        if (cookies.Length > 0) sent.Set("Cookie", cookies);
+        var sent = new HeaderCollection(request.HeaderFields());
         var requestInfo = new RequestInfo(url, "GET", sent);
         var invoker = new HttpMessageInvoker(new HeaderAddingHandler(connector, sent), disposeHandler: false);
 
-        using var timer = new RequestTimer(session.Options.Timeout, session.Options.ConnectTimeout, session.Options.ReadTimeout, cancellationToken);
+        var settings = session.Settings;
+        using var timer = new RequestTimer(settings.Timeout, settings.ConnectTimeout, settings.ReadTimeout, cancellationToken);
         // A websocket holds its connection until it closes, so it holds a slot under the session's
-        // Limit all that time (as aiohttp counts it); the connect timeout covers the wait for one.
+        // Limit all that time (as aiohttp counts it).
         ConnectionLease lease;
         try
         {
-            lease = await session.Limiter.AcquireAsync(timer, url).ConfigureAwait(false);
+            lease = await request.AcquireSlotAsync(session.Limiter, timer).ConfigureAwait(false);
         }
         catch
         {
@@ -84,7 +73,7 @@ internal static class WebSocketConnector
             if (ex is OperationCanceledException) throw TransportErrors.Map(ex, timer, url, connector); // a timeout names itself
             if (status != 0)
             {
-                UpdateCookies(jar, headers, httpUri);
+                request.StoreCookies(headers.GetAll("Set-Cookie"));
                 var what = status == 101
                     ? $"The server at {url} accepted the websocket upgrade, but the handshake was invalid ({ex.Message})."
                     : $"The server at {url} refused the websocket upgrade with {status}. Check the URL, -Protocol, -Origin and credentials.";
@@ -97,7 +86,7 @@ internal static class WebSocketConnector
         var responseHeaders = ResponseHeaders(socket);
         try
         {
-            UpdateCookies(jar, responseHeaders, httpUri);
+            request.StoreCookies(responseHeaders.GetAll("Set-Cookie"));
         }
         catch
         {
@@ -121,7 +110,7 @@ internal static class WebSocketConnector
                 "The connection was closed, as RFC 6455 4.1 requires.", 101, requestInfo, responseHeaders);
         }
         var compress = PerMessageDeflate.NegotiatedWindowBits(extensions);
-        var webSocket = new ClientWebSocket(socket, url, options, compress, session.Options.JsonSerializer, handshake.Connection, onEnded: ended =>
+        var webSocket = new ClientWebSocket(socket, url, options, compress, settings.JsonSerializer, handshake.Connection, onEnded: ended =>
         {
             lease.Dispose();
             session.Untrack(ended);
@@ -143,36 +132,6 @@ internal static class WebSocketConnector
         await socket.ConnectAsync(url.WithoutUserInfo().ToUri(), invoker, timer.Token).ConfigureAwait(false);
     }
 
-    /// <summary>The ws:// or wss:// URL (http and https map onto them, as aiohttp allows); anything else is NonHttpUrlClientError.</summary>
-    internal static Url BuildUrl(ClientSession session, string value)
-    {
-        var url = Url.Parse(value);
-        if (url.Scheme.Length > 0 && url.Scheme is not ("ws" or "wss" or "http" or "https"))
-            throw NotWebSocket(value, url.Scheme);
-        if (!url.IsAbsolute)
-        {
-            if (session.BaseUrl is null)
-                throw new InvalidUrlException(value, $"'{value}' is not an absolute URL. Give a full URL such as ws://host/path, or a session with -BaseUrl.");
-            url = session.BaseUrl.Join(url);
-        }
-        var scheme = url.Scheme switch
-        {
-            "ws" or "http" => "ws",
-            "wss" or "https" => "wss",
-            _ => throw NotWebSocket(value, url.Scheme),
-        };
-        if (scheme != url.Scheme)
-        {
-            var builder = new UriBuilder(url.ToUri()) { Scheme = scheme };
-            if (url.ExplicitPort is null) builder.Port = -1;
-            url = Url.Parse(builder.Uri.AbsoluteUri, encoded: true);
-        }
-        return url.WithoutFragment();
-    }
-
-    private static NonHttpUrlException NotWebSocket(string value, string scheme) => new(value,
-        $"'{value}' is not a websocket URL (scheme '{scheme}'). Connect-AioWebSocket needs ws:// or wss:// (http:// and https:// are taken as ws:// and wss://).");
-
     private static void CheckOptions(WebSocketConnectOptions options)
     {
         if (options.Heartbeat is { } h && h <= TimeSpan.Zero)
@@ -181,29 +140,6 @@ internal static class WebSocketConnector
             throw new ArgumentOutOfRangeException(nameof(options), r, "ReceiveTimeout must be more than 0 seconds (leave it off to wait without limit).");
         if (options.MaxMessageSize < 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxMessageSize, "MaxMessageSize cannot be negative: give bytes, or 0 for no limit.");
-        if (options.Origin is { } origin) InvalidHeaderException.ThrowIfInvalid("Origin", origin);
-    }
-
-    /// <summary>The session's User-Agent and headers, then the caller's, then Origin; the handshake's own headers left out.</summary>
-    private static List<KeyValuePair<string, string>> MergeHeaders(ClientSession session, WebSocketConnectOptions options)
-    {
-        var merged = new List<KeyValuePair<string, string>> { new("User-Agent", session.Options.UserAgent) };
-        Overlay(session.Options.Headers);
-        foreach (var (name, value) in options.Headers) InvalidHeaderException.ThrowIfInvalid(name, value);
-        Overlay(options.Headers);
-        if (options.Origin is { } origin) Overlay(new[] { new KeyValuePair<string, string>("Origin", origin) });
-        merged.RemoveAll(h => HandshakeHeaders.Contains(h.Key));
-        return merged;
-
-        void Overlay(IEnumerable<KeyValuePair<string, string>> layer)
-        {
-            var replaced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (name, value) in layer)
-            {
-                if (replaced.Add(name)) merged.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
-                merged.Add(new(name, value));
-            }
-        }
     }
 
     private static HeaderCollection ResponseHeaders(NetWebSocket socket)
@@ -215,13 +151,6 @@ internal static class WebSocketConnector
                 foreach (var value in values) headers.Add(name, value);
         }
         return headers;
-    }
-
-    private static void UpdateCookies(AbstractCookieJar jar, HeaderCollection headers, Uri httpUri)
-    {
-        // As for HTTP responses: Latin-1 as received, to the text the jar sends back byte for byte.
-        var setCookies = headers.GetAll("Set-Cookie").Select(HeaderValueEncoding.FromLatin1).ToArray();
-        if (setCookies.Length > 0) jar.UpdateCookies(setCookies, httpUri);
     }
 
     /// <summary>
@@ -236,13 +165,5 @@ internal static class WebSocketConnector
             foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
             return connector.SendAsync(request, cancellationToken);
         }
-    }
-
-    /// <summary>Cookies are kept by http(s) URL; ws and wss are the same origins.</summary>
-    private static Uri ToHttpUri(Url url)
-    {
-        var builder = new UriBuilder(url.ToUri()) { Scheme = url.Scheme == "wss" ? "https" : "http" };
-        if (url.ExplicitPort is null) builder.Port = -1;
-        return builder.Uri;
     }
 }
