@@ -400,6 +400,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             {
                 RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
                 Connection = outgoing.Connection,
+                JsonParser = Options.JsonParser,
             };
         }
         catch
