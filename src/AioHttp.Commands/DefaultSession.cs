@@ -26,7 +26,7 @@ public sealed class DefaultSession : IModuleAssemblyCleanup
                         UserAgent = UserAgent,
                         CookieJar = new DummyCookieJar(),
                         RaiseForStatus = true,
-                        JsonParser = PowerShellJsonParser.ConvertFromJson,
+                        JsonParser = PowerShellJsonParser.Parse,
                     });
                 }
                 return _session;

@@ -12,16 +12,16 @@ namespace AioHttp.Commands;
 /// </summary>
 internal static class PowerShellJsonParser
 {
-    private static readonly MethodInfo? ConvertFromJsonMethod = FindConvertFromJson();
+    // Looked up on the first Json() call, not when a session is made: most sessions never parse JSON
+    // through the engine, and the lookup loads ConvertFrom-Json's assembly.
+    private static readonly Lazy<MethodInfo?> ConvertFromJson = new(FindConvertFromJson);
 
-    /// <summary>ConvertFrom-Json's parse, or null (the engine's own) if this PowerShell no longer has it.</summary>
-    public static Func<string, object?>? ConvertFromJson { get; } = ConvertFromJsonMethod is null ? null : Parse;
-
-    private static object? Parse(string text)
+    public static object? Parse(string text)
     {
+        if (ConvertFromJson.Value is not { } convert) return SessionJson.DefaultParse(text); // this PowerShell lacks it: the engine's shaping
         // ConvertFromJson(string input, bool returnHashtable, int? maxDepth, out ErrorRecord error)
         var args = new object?[] { text, false, 1024, null };
-        var result = ConvertFromJsonMethod!.Invoke(null, args);
+        var result = convert.Invoke(null, args);
         if (args[3] is ErrorRecord error)
             throw new ClientPayloadException($"The body is not valid JSON: {error.Exception?.Message}", error.Exception);
         return result;
