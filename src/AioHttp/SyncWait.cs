@@ -18,8 +18,9 @@ namespace AioHttp;
 /// right for every response: a response read in a pipeline that is stopping stops, whichever session
 /// or runspace made it (a session built with [AioHttp.ClientSession]::new(), one handed to another
 /// runspace); on a thread that runs no PowerShell, a plain .NET caller's, the check returns at once
-/// and the read completes as it would without it. Tying it to the session would lose Ctrl+C for
-/// sessions not made by New-AioSession and stop reads on behalf of a pipeline that is not waiting.
+/// and the read completes as it would without it. Tying it to the session would only decide whether
+/// the check runs at all: it would lose Ctrl+C for sessions made without the cmdlets, and spare a
+/// plain .NET caller nothing, since on its threads the check already does nothing.
 /// </para>
 /// </summary>
 public static class SyncWait
