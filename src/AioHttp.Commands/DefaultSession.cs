@@ -26,6 +26,7 @@ public sealed class DefaultSession : IModuleAssemblyCleanup
                         UserAgent = UserAgent,
                         CookieJar = new DummyCookieJar(),
                         RaiseForStatus = true,
+                        JsonParser = PowerShellJsonParser.Parse,
                     });
                 }
                 return _session;

@@ -1,13 +1,11 @@
 using System.Management.Automation;
-using System.Reflection;
 
 namespace AioHttp.Commands;
 
 /// <summary>
-/// On import: registers the loader of the module's third-party assemblies (DependencyLoader), lets Ctrl+C
-/// interrupt the engine's synchronous reads (PromptStop), and makes ClientResponse.Json() shape JSON exactly as ConvertFrom-Json does (PSCustomObject,
-/// object[] arrays, numbers as Int64/Double/BigInteger, ISO dates as DateTime), by calling the same
-/// code ConvertFrom-Json calls.
+/// On import: registers the loader of the module's third-party assemblies (DependencyLoader) and lets
+/// Ctrl+C interrupt the engine's synchronous reads (PromptStop). JSON shaping is not installed here: it
+/// is a setting of each session the cmdlets make (PowerShellJsonParser).
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {
@@ -15,27 +13,5 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
         DependencyLoader.Register();
         PromptStop.Install();
-        var convert = FindConvertFromJson();
-        if (convert is null) return; // keeps the engine's JsonElement shaping
-        ClientResponse.JsonParser = text =>
-        {
-            // ConvertFromJson(string input, bool returnHashtable, int? maxDepth, out ErrorRecord error)
-            var args = new object?[] { text, false, 1024, null };
-            var result = convert.Invoke(null, args);
-            if (args[3] is ErrorRecord error)
-                throw new ClientPayloadException($"The body is not valid JSON: {error.Exception?.Message}", error.Exception);
-            return result;
-        };
-    }
-
-    private static MethodInfo? FindConvertFromJson()
-    {
-        var type = Type.GetType("Microsoft.PowerShell.Commands.JsonObject, Microsoft.PowerShell.Commands.Utility");
-        return type?.GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .FirstOrDefault(m => m.Name == "ConvertFromJson" &&
-                m.GetParameters().Select(p => p.ParameterType).SequenceEqual(new[]
-                {
-                    typeof(string), typeof(bool), typeof(int?), typeof(ErrorRecord).MakeByRefType(),
-                }));
     }
 }

@@ -157,6 +157,7 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
                 TrustEnv = TrustEnv,
                 MaximumResponseSize = MaximumResponseSize,
+                JsonParser = PowerShellJsonParser.Parse,
             };
             foreach (var server in NameServer ?? Array.Empty<string>()) options.NameServers.Add(server);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);

@@ -155,16 +155,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
         return string.IsNullOrWhiteSpace(text) ? null : text;
     }
 
-    /// <summary>
-    /// How <see cref="Json"/> shapes parsed JSON. The default gives a System.Text.Json JsonElement; the
-    /// PowerShell module sets it (on import) to ConvertFrom-Json's own shaping, so Json() returns
-    /// exactly what ConvertFrom-Json would.
-    /// </summary>
-    public static Func<string, object?> JsonParser { get; set; } = static text =>
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    };
+    /// <summary>How <see cref="Json"/> shapes parsed JSON: the session's <see cref="ClientSessionOptions.JsonParser"/>.</summary>
+    internal Func<string, object?>? JsonParser { get; init; }
 
     /// <summary>aiohttp's json(): the body parsed (null for an empty body), after the content-type check unless told not to.</summary>
     public object? Json(bool checkContentType = true) => Json(checkContentType, null);
@@ -173,7 +165,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     public object? Json(bool checkContentType, string? encoding)
     {
         var text = JsonText(checkContentType, encoding);
-        return text is null ? null : JsonParser(text);
+        return text is null ? null : SessionJson.Parse(text, JsonParser);
     }
 
     /// <summary>The body parsed as JSON (System.Text.Json); see <see cref="JsonText"/> for the checks.</summary>

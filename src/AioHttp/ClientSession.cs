@@ -353,6 +353,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             {
                 RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
                 Connection = outgoing.Connection,
+                JsonParser = _settings.JsonParser,
             };
         }
         catch

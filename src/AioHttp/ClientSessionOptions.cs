@@ -63,6 +63,12 @@ public sealed class ClientSessionOptions
     /// <summary>Turns a JSON body object into text; null = System.Text.Json.</summary>
     public Func<object?, string>? JsonSerializer { get; set; }
 
+    /// <summary>
+    /// Turns JSON text into an object for this session's ClientResponse.Json() and WebSocketMessage.Json();
+    /// null = System.Text.Json (a JsonElement). The PowerShell module sets ConvertFrom-Json's shaping.
+    /// </summary>
+    public Func<string, object?>? JsonParser { get; set; }
+
     public bool SkipCertificateCheck { get; set; }
 
     /// <summary>PEM file of CA certificates to trust (instead of the system's roots), aiohttp's ssl_context cafile.</summary>

@@ -11,6 +11,17 @@ namespace AioHttp;
 /// exception propagates. The PowerShell module sets it on import, to throw PipelineStoppedException
 /// once Ctrl+C or PowerShell.Stop() has asked the running pipeline to stop. Without a check the
 /// methods simply block, as any synchronous .NET API does; async callers pass their own token.
+/// <para>
+/// Unlike the JSON parser, this stays process-wide rather than a session setting, on purpose: whether
+/// a wait may be interrupted depends on who is waiting, not on which session made the response. The
+/// check asks about the calling thread (its runspace's running pipeline), so one installed check is
+/// right for every response: a response read in a pipeline that is stopping stops, whichever session
+/// or runspace made it (a session built with [AioHttp.ClientSession]::new(), one handed to another
+/// runspace); on a thread that runs no PowerShell, a plain .NET caller's, the check returns at once
+/// and the read completes as it would without it. Tying it to the session would only decide whether
+/// the check runs at all: it would lose Ctrl+C for sessions made without the cmdlets, and spare a
+/// plain .NET caller nothing, since on its threads the check already does nothing.
+/// </para>
 /// </summary>
 public static class SyncWait
 {

@@ -20,9 +20,8 @@ namespace AioHttp;
 /// writes an HTTP/1.x request in its sender's async flow. Writes from other flows (a websocket's frames)
 /// start no request.
 /// </summary>
-internal sealed class ConnectionStream : Stream
+internal sealed class ConnectionStream : WrappedConnectionStream
 {
-    private readonly Stream _inner;
     private readonly object _gate = new();
     private OutgoingRequest? _request;   // the request written last on this connection
     private ResponseHeadReader? _head;   // checking its answer's head; null once that head has passed
@@ -33,7 +32,7 @@ internal sealed class ConnectionStream : Stream
     private int _closeCodeSent;          // the code of the websocket close frame written, once upgraded
     private int _abandoned;              // 1 once Abandon() ran: the connection must never be used again
 
-    internal ConnectionStream(Stream inner) => _inner = inner;
+    internal ConnectionStream(Stream inner) : base(inner) { }
 
     /// <summary>
     /// Wraps a new connection (called from Connector's PlaintextStreamFilter). HTTP/2 connections are left alone: many requests share
@@ -50,17 +49,6 @@ internal sealed class ConnectionStream : Stream
     /// <summary>The close code of the websocket close frame the client sent on this connection, or 0.</summary>
     public int CloseCodeSent => Volatile.Read(ref _closeCodeSent);
 
-    public override bool CanRead => _inner.CanRead;
-    public override bool CanWrite => _inner.CanWrite;
-    public override bool CanSeek => false;
-    public override bool CanTimeout => _inner.CanTimeout;
-    public override int ReadTimeout { get => _inner.ReadTimeout; set => _inner.ReadTimeout = value; }
-    public override int WriteTimeout { get => _inner.WriteTimeout; set => _inner.WriteTimeout = value; }
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     /// <summary>
     /// Takes the connection out of use for good (a response dropped unclosed, from its finalizer): every
     /// later read or write fails, so SocketsHttpHandler discards the connection instead of pooling it.
@@ -68,7 +56,7 @@ internal sealed class ConnectionStream : Stream
     internal void Abandon()
     {
         Volatile.Write(ref _abandoned, 1);
-        try { _inner.Dispose(); }
+        try { Inner.Dispose(); }
         catch (Exception) { } // called from a finalizer: the socket may be gone already
     }
 
@@ -82,42 +70,26 @@ internal sealed class ConnectionStream : Stream
     {
         ThrowIfAbandoned();
         // A zero-byte read (SocketsHttpHandler waits for data that way) returns 0 without meaning the end.
-        if (buffer.IsEmpty) return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (buffer.IsEmpty) return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var n = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Received(buffer.Span[..n]);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(Span<byte> buffer) => Volatile.Read(ref _abandoned) != 0 ? throw new IOException("The connection was abandoned.") : buffer.IsEmpty ? _inner.Read(buffer) : Received(buffer[.._inner.Read(buffer)]);
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override int Read(Span<byte> buffer)
+    {
+        ThrowIfAbandoned();
+        return buffer.IsEmpty ? Inner.Read(buffer) : Received(buffer[..Inner.Read(buffer)]);
+    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfAbandoned();
-        if (Sending(buffer.Span)) await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (Sending(buffer.Span)) await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (Sending(buffer)) _inner.Write(buffer);
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Flush() => _inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _inner.Dispose();
-        base.Dispose(disposing);
+        if (Sending(buffer)) Inner.Write(buffer);
     }
 
 

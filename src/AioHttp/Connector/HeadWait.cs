@@ -46,35 +46,20 @@ internal static class HeadWait
 }
 
 /// <summary>An HTTP/1.x connection's plaintext stream that reports each completed read and write to <see cref="HeadWait"/>.</summary>
-internal sealed class HeadProgressStream : Stream
+internal sealed class HeadProgressStream : WrappedConnectionStream
 {
-    private readonly Stream _inner;
-
-    public HeadProgressStream(Stream inner) => _inner = inner;
-
-    public override bool CanRead => _inner.CanRead;
-    public override bool CanWrite => _inner.CanWrite;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public HeadProgressStream(Stream inner) : base(inner) { }
 
     public override int Read(Span<byte> buffer)
     {
-        var n = _inner.Read(buffer);
+        var n = Inner.Read(buffer);
         Report(n, buffer.IsEmpty);
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = _inner.ReadAsync(buffer, cancellationToken);
+        var read = Inner.ReadAsync(buffer, cancellationToken);
         if (!read.IsCompletedSuccessfully) return Completed(read, buffer.IsEmpty);
         // A ValueTask is consumed once: take its result and hand back a fresh one.
         var n = read.Result;
@@ -95,32 +80,16 @@ internal sealed class HeadProgressStream : Stream
         if (n > 0 || zeroByteRead) HeadWait.Progress();
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        _inner.Write(buffer);
+        Inner.Write(buffer);
         HeadWait.Progress();
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         // The server taking the request (its body too) is alive as well: an upload longer than the read
         // timeout is not a silent server.
         HeadWait.Progress();
-    }
-
-    public override void Flush() => _inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _inner.Dispose();
-        base.Dispose(disposing);
-    }
-}
+    }}

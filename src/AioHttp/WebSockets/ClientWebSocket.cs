@@ -43,7 +43,7 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     private Exception? _exception;
 
     internal ClientWebSocket(NetWebSocket socket, Url url, WebSocketConnectOptions options, int compress,
-        Func<object?, string>? jsonSerializer, ConnectionStream? connection = null, Action<ClientWebSocket>? onEnded = null)
+        Func<object?, string>? jsonSerializer, Func<string, object?>? jsonParser, ConnectionStream? connection = null, Action<ClientWebSocket>? onEnded = null)
     {
         _socket = socket;
         _connection = connection;
@@ -55,6 +55,7 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
         ReceiveTimeout = options.ReceiveTimeout;
         MaxMessageSize = options.MaxMessageSize;
         JsonSerializer = jsonSerializer;
+        JsonParser = jsonParser;
         _closeTimeout = options.CloseTimeout;
         _inbox = Channel.CreateBounded<WebSocketMessage>(new BoundedChannelOptions(InboxCapacity)
         {
@@ -82,6 +83,9 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
 
     /// <summary>Serialises objects for <see cref="SendJsonAsync"/>; null = System.Text.Json.</summary>
     public Func<object?, string>? JsonSerializer { get; }
+
+    /// <summary>Parses received messages for <see cref="WebSocketMessage.Json"/>; null = System.Text.Json.</summary>
+    public Func<string, object?>? JsonParser { get; }
 
     /// <summary>True once a close frame was sent or received, or the connection was lost.</summary>
     public bool Closed => _closed;
@@ -114,7 +118,7 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
     /// <summary>aiohttp's send_json: the object serialised (by <see cref="JsonSerializer"/>) and sent as text.</summary>
     public Task SendJsonAsync(object? value, CancellationToken cancellationToken = default)
     {
-        var text = JsonSerializer is { } serialize ? serialize(value) : System.Text.Json.JsonSerializer.Serialize(value);
+        var text = SessionJson.Serialize(value, JsonSerializer);
         return SendTextAsync(text, cancellationToken);
     }
 
@@ -281,8 +285,8 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
                 }
                 var bytes = assembled > 0 ? assembly.AsSpan(0, assembled) : buffer.AsSpan(0, result.Count);
                 var message = result.MessageType == NetMessageType.Text
-                    ? new WebSocketMessage(WebSocketMessageType.Text, Encoding.UTF8.GetString(bytes))
-                    : new WebSocketMessage(WebSocketMessageType.Binary, bytes.ToArray());
+                    ? new WebSocketMessage(WebSocketMessageType.Text, Encoding.UTF8.GetString(bytes)) { JsonParser = JsonParser }
+                    : new WebSocketMessage(WebSocketMessageType.Binary, bytes.ToArray()) { JsonParser = JsonParser };
                 assembled = 0;
                 if (assembly is { Length: > 4 * ReadBufferSize }) assembly = null; // do not keep a large buffer around
                 await DeliverAsync(message).ConfigureAwait(false);

@@ -110,7 +110,7 @@ internal static class WebSocketConnector
                 "The connection was closed, as RFC 6455 4.1 requires.", 101, requestInfo, responseHeaders);
         }
         var compress = PerMessageDeflate.NegotiatedWindowBits(extensions);
-        var webSocket = new ClientWebSocket(socket, url, options, compress, settings.JsonSerializer, handshake.Connection, onEnded: ended =>
+        var webSocket = new ClientWebSocket(socket, url, options, compress, settings.JsonSerializer, settings.JsonParser, handshake.Connection, onEnded: ended =>
         {
             lease.Dispose();
             session.Untrack(ended);

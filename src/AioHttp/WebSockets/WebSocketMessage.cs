@@ -36,8 +36,12 @@ public sealed class WebSocketMessage
     public object? Data { get; }
     public string? Extra { get; }
 
+    /// <summary>How <see cref="Json"/> shapes parsed JSON: the receiving session's <see cref="ClientSessionOptions.JsonParser"/>.</summary>
+    internal Func<string, object?>? JsonParser { get; init; }
+
     /// <summary>
-    /// The message parsed as JSON (aiohttp's msg.json()); in PowerShell shaped as ConvertFrom-Json shapes it.
+    /// The message parsed as JSON (aiohttp's msg.json()) by its session's parser: from a PowerShell-made
+    /// session shaped as ConvertFrom-Json shapes it, else a System.Text.Json JsonElement.
     /// Only Text and Binary (UTF-8) messages carry JSON.
     /// </summary>
     public object? Json()
@@ -48,7 +52,7 @@ public sealed class WebSocketMessage
             WebSocketMessageType.Binary => new UTF8Encoding(false, true).GetString((byte[])Data!),
             _ => throw new InvalidOperationException($"A {Type} message carries no JSON; only Text and Binary messages do. Check .Type before calling Json()."),
         };
-        return ClientResponse.JsonParser(text);
+        return SessionJson.Parse(text, JsonParser);
     }
 
     /// <summary>The text of a Text message (so PowerShell's string conversion and ConvertFrom-Json see it); a summary otherwise.</summary>
