@@ -180,6 +180,34 @@ function Start-Dnsmasq {
     [pscustomobject]@{ Process = $process; Port = $port; Server = "127.0.0.1:$port"; Log = $log }
 }
 
+function Test-TcpPort([int] $Port) {
+    $c = [Net.Sockets.TcpClient]::new()
+    try { $c.Connect('127.0.0.1', $Port); $true } catch { $false } finally { $c.Dispose() }
+}
+
+function Start-Tinyproxy([string] $Name, [string] $BasicAuth) {
+    # Debian's tinyproxy on a free loopback port (with Basic auth "user:password" when given), logging
+    # to a file; returns Process, Port, Url and Log; stop it with Stop-Peer.
+    $port = Get-FreeTcpPort
+    $log = Join-Path $TestDrive "tinyproxy-$Name.log"
+    $conf = Join-Path $TestDrive "tinyproxy-$Name.conf"
+    @(
+        "Port $port"
+        'Listen 127.0.0.1'
+        'Allow 127.0.0.1'
+        'Timeout 60'
+        'MaxClients 50'
+        "LogFile `"$log`""
+        'LogLevel Info'
+        if ($BasicAuth) { "BasicAuth $BasicAuth" }
+    ) | Set-Content $conf
+    $process = Start-Process tinyproxy -ArgumentList '-d', '-c', $conf -PassThru `
+        -RedirectStandardOutput "$conf.out" -RedirectStandardError "$conf.err"
+    Wait-Until { (Test-TcpPort $port) -or $process.HasExited } "tinyproxy ($Name) on port $port"
+    if ($process.HasExited) { throw "tinyproxy ($Name) exited: $(Get-Content "$conf.err" -Raw)" }
+    [pscustomobject]@{ Process = $process; Port = $port; Url = "http://127.0.0.1:$port"; Log = $log }
+}
+
 function Stop-Peer($Peer) {
     # Stops a peer process a test started (dnsmasq, tinyproxy); $null is fine.
     if ($Peer -and -not $Peer.Process.HasExited) { $Peer.Process.Kill(); $null = $Peer.Process.WaitForExit(5000) }

@@ -8,32 +8,6 @@ BeforeAll {
     $script:httpPort = ([uri]$srv.http).Port
     $script:httpsPort = ([uri]$srv.https).Port
 
-    function Test-TcpPort([int] $Port) {
-        $c = [Net.Sockets.TcpClient]::new()
-        try { $c.Connect('127.0.0.1', $Port); $true } catch { $false } finally { $c.Dispose() }
-    }
-
-    function Start-Tinyproxy([string] $Name, [string] $BasicAuth) {
-        $port = Get-FreeTcpPort
-        $log = Join-Path $TestDrive "tinyproxy-$Name.log"
-        $conf = Join-Path $TestDrive "tinyproxy-$Name.conf"
-        @(
-            "Port $port"
-            'Listen 127.0.0.1'
-            'Allow 127.0.0.1'
-            'Timeout 60'
-            'MaxClients 50'
-            "LogFile `"$log`""
-            'LogLevel Info'
-            if ($BasicAuth) { "BasicAuth $BasicAuth" }
-        ) | Set-Content $conf
-        $process = Start-Process tinyproxy -ArgumentList '-d', '-c', $conf -PassThru `
-            -RedirectStandardOutput "$conf.out" -RedirectStandardError "$conf.err"
-        Wait-Until { (Test-TcpPort $port) -or $process.HasExited } "tinyproxy ($Name) on port $port"
-        if ($process.HasExited) { throw "tinyproxy ($Name) exited: $(Get-Content "$conf.err" -Raw)" }
-        [pscustomobject]@{ Process = $process; Port = $port; Url = "http://127.0.0.1:$port"; Log = $log }
-    }
-
     # The lines tinyproxy logged for requests whose line contains $Text.
     function Get-ProxyLog($Proxy, [string] $Text) {
         @(Get-Content $Proxy.Log -ErrorAction SilentlyContinue | Where-Object { $_ -like "*$Text*" })
