@@ -195,6 +195,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                     {
                         await ReadBodyAsync(response).ConfigureAwait(false);
                     }
+                    request.Trace?.Invoke(RequestTraceText.Response(response, bodyRead: !request.Stream, response.ConnectionReused));
                     if ((request.RaiseForStatus ?? Options.RaiseForStatus) && response.Status >= 400)
                     {
                         // The error carries the response and outlives the request ($Error keeps it), so a
@@ -233,6 +234,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                         $"The server answered {response.Status} asking to resend the body to '{next}', but the body ({body.Description}) can only be sent once. " +
                         "Send a body that can be read again (a string, bytes, a file), or use -NoRedirect.");
                 }
+                request.Trace?.Invoke(RequestTraceText.Redirect(response, next, method, history.Count, maxRedirects));
                 if (dropCredentials)
                 {
                     // The caller's credentials stay with the origin they were given for (see RedirectPolicy).
@@ -246,7 +248,14 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
         {
             ownedTimer?.Dispose(); // stopped before the cause is read, so no clock fires meanwhile
-            throw TransportErrors.Map(ex, timer, url, connector);
+            var mapped = TransportErrors.Map(ex, timer, url, connector);
+            throw mapped is ClientException clientError ? clientError.ForRequest(method, url) : mapped;
+        }
+        catch (ClientException ex)
+        {
+            ownedTimer?.Dispose();
+            ex.ForRequest(method, url); // the hop that failed
+            throw;
         }
         catch
         {
@@ -359,6 +368,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             if (message.Content.Headers.ContentLength is { } length) sent.Set("Content-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         var requestInfo = new RequestInfo(url, method, sent);
+        request.Trace?.Invoke(RequestTraceText.Request(requestInfo, httpVersion));
 
         // The connect clock covers the wait for a pool slot (as in aiohttp), and runs anew for each hop.
         timer.RestartConnect();
@@ -400,6 +410,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             {
                 RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
                 Connection = outgoing.Connection,
+                ConnectionReused = outgoing.Connection is null ? null : outgoing.LastAttemptReused,
             };
         }
         catch
