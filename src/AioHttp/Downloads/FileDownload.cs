@@ -53,11 +53,11 @@ public static class FileDownload
                         throw new ArgumentException("A download that resumes sends its own Range header; drop the Range header, or resuming.", nameof(request));
                 }
                 request.Headers.Add(new("Range", $"bytes={existing.ToString(CultureInfo.InvariantCulture)}-"));
-                Trace(request, $"Resuming '{target}': {existing} bytes are on disk, asking for the rest (Range: bytes={existing}-).");
+                request.Trace?.Invoke(ResumeStep($"Resuming '{target}': {existing} bytes are on disk, asking for the rest (Range: bytes={existing}-)."));
             }
             else
             {
-                Trace(request, $"Not resuming '{target}': {(kind == FileKind.Regular ? "it is empty" : "there is no such file")}, so the whole body is downloaded.");
+                request.Trace?.Invoke(ResumeStep($"Not resuming '{target}': {(kind == FileKind.Regular ? "it is empty" : "there is no such file")}, so the whole body is downloaded."));
             }
         }
 
@@ -70,7 +70,7 @@ public static class FileDownload
             if (existing > 0 && response.Status == 416 && ContentRangeTotal(response) == existing)
             {
                 // RFC 9110 15.5.17: nothing left past the end of the file we have: it is complete.
-                Trace(request, $"'{target}' is already complete: the server has nothing past its {existing} bytes (416 with that total).");
+                request.Trace?.Invoke(ResumeStep($"'{target}' is already complete: the server has nothing past its {existing} bytes (416 with that total)."));
                 var discard = new byte[4096];
                 while (await response.Content.ReadIntoAsync(discard, cancellationToken).ConfigureAwait(false) > 0) { }
                 progress?.Start(target, existing, existing);
@@ -94,11 +94,11 @@ public static class FileDownload
                         $"Delete '{target}' and download it again without resuming.");
                 }
                 append = true;
-                Trace(request, $"The server sent the rest (206 from byte {existing}): appending to '{target}'.");
+                request.Trace?.Invoke(ResumeStep($"The server sent the rest (206 from byte {existing}): appending to '{target}'."));
             }
             else if (existing > 0 && response.Status < 400)
             {
-                Trace(request, $"The server ignored the range (status {response.Status}, not 206): writing '{target}' again from the start.");
+                request.Trace?.Invoke(ResumeStep($"The server ignored the range (status {response.Status}, not 206): writing '{target}' again from the start."));
             }
             var file = isFolder ? Path.Combine(target, SuggestedFileName(response)) : target;
             await SaveCoreAsync(response, file, append ? existing : 0, progress, cancellationToken).ConfigureAwait(false);
@@ -117,8 +117,8 @@ public static class FileDownload
         }
     }
 
-    private static void Trace(RequestOptions request, string message) =>
-        request.Trace?.Invoke(new RequestTraceEvent(RequestTraceKind.Resume, message));
+    // Called as request.Trace?.Invoke(ResumeStep(...)): without a trace the message is never formatted.
+    private static RequestTraceEvent ResumeStep(string message) => new(RequestTraceKind.Resume, message);
 
     /// <summary>
     /// Streams the unread body of <paramref name="response"/> (made with Stream) to
