@@ -122,6 +122,13 @@ Describe 'Invoke-AioRequest -Resume -Verbose' {
         $lines | Should -Contain "'$file' is already complete: the server has nothing past its 1000 bytes (416 with that total)."
     }
 
+    It 'says when the server ignores the range and the file is written again' {
+        $file = Join-Path (New-TestFolder) 'ignored.bin'
+        [IO.File]::WriteAllBytes($file, [byte[]]::new(100))
+        $lines = Get-VerboseLines { Invoke-AioRequest "$base/bytes/5000?seed=8" -OutFile $file -Resume -Verbose }
+        $lines | Should -Contain "The server ignored the range (status 200, not 206): writing '$file' again from the start."
+    }
+
     It 'says when there is nothing to resume' {
         $file = Join-Path (New-TestFolder) 'new.bin'
         $lines = Get-VerboseLines { Invoke-AioRequest "$base/range/1000" -OutFile $file -Resume -Verbose }
