@@ -45,7 +45,10 @@ internal sealed class RequestTraceWriter
         while (log.TryDequeue(out var step))
         {
             if (_verbose) _cmdlet.WriteVerbose(step.Message);
-            if (!_debug || step.Headers is null) continue;
+            if (!_debug) continue;
+            // -Debug alone still says which step the headers belong to.
+            if (!_verbose) _cmdlet.WriteDebug(step.Message);
+            if (step.Headers is null) continue;
             var direction = step.Kind == RequestTraceKind.Request ? ">" : "<";
             foreach (var (name, value) in step.Headers)
                 _cmdlet.WriteDebug($"{direction} {name}: {RequestTraceEvent.RedactedValue(name, value)}");

@@ -149,6 +149,13 @@ Describe 'Invoke-AioRequest -Debug' {
         @($all | Where-Object { $_ -is [Management.Automation.DebugRecord] }).Message | Should -Contain '> Accept: */*'
     }
 
+    It '-Debug without -Verbose names each step before its headers' {
+        $lines = Get-DebugLines { $null = Invoke-AioRequest "$base/get" }
+        $lines[0] | Should -BeExactly "GET $base/get HTTP/1.1 with no body"
+        $lines[1] | Should -BeLike '> *'
+        @($lines | Where-Object { $_ -like "200 OK from GET $base/get:*" }).Count | Should -Be 1
+    }
+
     It 'never shows a secret: <Name>' -TestCases @(
         @{ Name = 'Authorization from -Headers'; Secret = 'tok-5ecret-1'; Run = { Invoke-AioRequest "$base/get" -Headers @{ Authorization = 'Bearer tok-5ecret-1' } }; Shown = '> Authorization: Bearer <redacted>' },
         @{ Name = 'Basic credentials'; Secret = 'pw-5ecret-2'; Run = { Invoke-AioRequest "$base/get" -Credential (New-TestCredential -Password 'pw-5ecret-2') }; Shown = '> Authorization: Basic <redacted>' },
