@@ -34,6 +34,23 @@ internal static class ClientErrorRecord
         }
     }
 
+    /// <summary>
+    /// The record for a failed request: its message names the request ("METHOD URL") first, as a
+    /// ClientException's own message once it knows its request, else in the ErrorDetails shown.
+    /// </summary>
+    public static ErrorRecord ForRequest(Exception exception, string method, string url)
+    {
+        var parsed = Url.TryParse(url, out var u) ? u : null;
+        if (exception is ClientException clientError && parsed is not null) clientError.ForRequest(method.ToUpperInvariant(), parsed);
+        var record = From(exception, url);
+        if (record.ErrorDetails is null && exception is not ClientException { Request: not null })
+        {
+            var shown = parsed?.WithoutUserInfo().ToString() ?? url;
+            record.ErrorDetails = new ErrorDetails($"{method.ToUpperInvariant()} {shown}: {exception.Message}");
+        }
+        return record;
+    }
+
     /// <summary>A ClientResponseError whose ErrorDetails show the status and the start of the body.</summary>
     private static ErrorRecord ForStatus(ClientResponseException error, ClientResponse response, object? target)
     {

@@ -12,6 +12,7 @@ namespace AioHttp.Commands;
 public sealed class ConnectAioWebSocketCommand : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private FailureReporter _failures = null!;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
@@ -50,6 +51,8 @@ public sealed class ConnectAioWebSocketCommand : PSCmdlet, IDisposable
     [ValidateRange(0L, long.MaxValue)]
     public long MaxMessageSize { get; set; } = WebSocketConnectOptions.DefaultMaxMessageSize;
 
+    protected override void BeginProcessing() => _failures = new FailureReporter(this);
+
     protected override void ProcessRecord()
     {
         try
@@ -69,7 +72,7 @@ public sealed class ConnectAioWebSocketCommand : PSCmdlet, IDisposable
         }
         catch (Exception ex) when (ex is ClientException or ArgumentException)
         {
-            WriteError(ClientErrorRecord.From(ex, Uri));
+            _failures.Report(ClientErrorRecord.ForRequest(ex, "GET", Uri)); // the upgrade request
         }
     }
 

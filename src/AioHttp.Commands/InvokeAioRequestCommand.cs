@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
@@ -25,6 +26,10 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private ScriptBlockBody? _scriptBody;
     private OutFileTarget? _outFile;
     private DownloadProgressBar? _progressBar;
+    private FailureReporter _failures = null!;
+    private RequestTraceWriter? _trace;
+    // What Flush needs of each request in flight beyond its task: its method (for the error) and its -Verbose log.
+    private readonly Dictionary<Task<ClientResponse>, (string Method, ConcurrentQueue<RequestTraceEvent>? Log)> _pending = new();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
@@ -195,6 +200,8 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
+        _failures = new FailureReporter(this);
+        _trace = RequestTraceWriter.For(this);
         if (SessionVariable is not null)
         {
             if (Session is not null) ThrowArgumentError("SessionVariableWithSession", "-SessionVariable creates a new session and -Session gives one: use one of them. To reuse the session from an earlier -SessionVariable s, pass -Session $s.");
@@ -230,9 +237,10 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         }
         catch (Exception ex) when (ex is ClientException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            WriteError(ClientErrorRecord.From(ex, Uri));
+            _failures.Report(ClientErrorRecord.ForRequest(ex, Method, Uri));
             return;
         }
+        var log = _trace is null ? null : RequestTraceWriter.Attach(request);
 
         // Keep at most ThrottleLimit requests running; write what has finished meanwhile.
         while (_inFlight.Running >= ThrottleLimit)
@@ -249,6 +257,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             if (failure is not null) task = InFlightRequests.FailedBy(task, failure);
         }
         _inFlight.Add(Uri, task);
+        _pending[task] = (Method, log);
         Flush();
     }
 
@@ -274,6 +283,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         // After a normal finish nothing is in flight, and -Stream responses must stay readable.
         if (!_finished) _stop.Cancel();
         _inFlight.DisposeAll();
+        _pending.Clear();
         _stop.Dispose();
     }
 
@@ -298,6 +308,8 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             foreach (var (target, task) in finished)
             {
                 taken++;
+                _pending.Remove(task, out var pending);
+                if (pending.Log is { } log) _trace!.Write(log);
                 if (task.IsCompletedSuccessfully)
                 {
                     WriteCookieNotes(task.Result);
@@ -310,7 +322,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
                 if (error is ClientResponseException { Response: { } failed }) WriteCookieNotes(failed);
                 if (error is ClientResponseException { Status: > 0 } statusError) SetResponseVariables(statusError.Status, statusError.Headers);
                 if (error is OperationCanceledException && _stop.IsCancellationRequested) throw new PipelineStoppedException();
-                WriteError(ClientErrorRecord.From(error, target));
+                _failures.Report(ClientErrorRecord.ForRequest(error, pending.Method ?? Method, target));
             }
         }
         catch

@@ -19,6 +19,25 @@ public class ClientException : Exception
 {
     public ClientException(string message, Exception? inner = null) : base(message, inner) { }
 
+    /// <summary>
+    /// The request this failure belongs to, as "METHOD URL" (user info left out), once the session has
+    /// named it; null for a failure outside a request. Errors are raised deep in the connector or the
+    /// decoder, which know a host or a stream but not the request, so the session names it on the way out.
+    /// </summary>
+    public string? Request { get; private set; }
+
+    /// <summary>The message, led by <see cref="Request"/> unless it already names it.</summary>
+    public override string Message =>
+        Request is { } request && !base.Message.Contains(request, StringComparison.Ordinal) ? $"{request}: {base.Message}" : base.Message;
+
+    /// <summary>Names the request this failure belongs to, unless one is named already (the innermost one wins); returns this.</summary>
+    public ClientException ForRequest(string method, Url url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        Request ??= $"{method} {url.WithoutUserInfo()}";
+        return this;
+    }
+
     /// <summary>The aiohttp error name (ErrorId prefix in PowerShell).</summary>
     public virtual string ErrorId => "ClientError";
 
@@ -436,7 +455,7 @@ public sealed class InvalidHeaderException : ClientException
 /// <summary>A session that has been closed refuses new work.</summary>
 public sealed class SessionClosedException : ClientException
 {
-    public SessionClosedException() : base("The session is closed. Create a new one with New-AioSession (or new ClientSession(...)).") { }
+    public SessionClosedException() : base("The session is closed (Close-AioSession was called on it), so it sends nothing more. Make a new one with New-AioSession, or leave out -Session to use the default session.") { }
     public override string ErrorId => "SessionClosed";
     public override ClientErrorKind Kind => ClientErrorKind.InvalidArgument;
 }

@@ -256,6 +256,9 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     /// <summary>The HTTP/1.x connection this response arrived on, abandoned (never pooled again) if the response is dropped unclosed.</summary>
     internal ConnectionStream? Connection { init => _guard.Connection = value; }
 
+    /// <summary>Whether the request went out on a kept-alive connection; null when HTTP/2 multiplexes it.</summary>
+    internal bool? ConnectionReused { get; init; }
+
     /// <summary>
     /// The transfer of the request's timer (see <see cref="RequestTimer"/>): the final response of a
     /// redirect chain becomes its owner and ends the request's timeouts when it is released.

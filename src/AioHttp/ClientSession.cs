@@ -209,7 +209,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             while (true)
             {
-                var response = await SendOnceAsync(connector, call, history.ToArray(), timer, startedAt).ConfigureAwait(false);
+                var response = await SendOnceAsync(connector, call, history.ToArray(), timer, startedAt, request.Trace).ConfigureAwait(false);
                 response.Content.LimitSize(maximumSize, $"{response.Method} {response.Url}");
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
@@ -220,6 +220,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                     {
                         await ReadBodyAsync(response).ConfigureAwait(false);
                     }
+                    request.Trace?.Invoke(RequestTraceText.Response(response, bodyRead: !request.Stream, response.ConnectionReused));
                     if ((request.RaiseForStatus ?? _settings.RaiseForStatus) && response.Status >= 400)
                     {
                         // The error carries the response and outlives the request ($Error keeps it), so a
@@ -258,6 +259,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                         $"The server answered {response.Status} asking to resend the body to '{next}', but the body ({body.Description}) can only be sent once. " +
                         "Send a body that can be read again (a string, bytes, a file), or use -NoRedirect.");
                 }
+                request.Trace?.Invoke(RequestTraceText.Redirect(response, next, call.Method, history.Count, maxRedirects));
                 // The caller's credentials stay with the origin they were given for (see RedirectPolicy).
                 if (dropCredentials) call.DropCredentials();
                 call.Url = next;
@@ -266,7 +268,14 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
         {
             ownedTimer?.Dispose(); // stopped before the cause is read, so no clock fires meanwhile
-            throw TransportErrors.Map(ex, timer, call.Url, connector);
+            var mapped = TransportErrors.Map(ex, timer, call.Url, connector);
+            throw mapped is ClientException clientError ? clientError.ForRequest(call.Method, call.Url) : mapped;
+        }
+        catch (ClientException ex)
+        {
+            ownedTimer?.Dispose();
+            ex.ForRequest(call.Method, call.Url); // the hop that failed
+            throw;
         }
         catch
         {
@@ -314,10 +323,11 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     }
 
     private async Task<ClientResponse> SendOnceAsync(Connector connector, ClientRequest call,
-        IReadOnlyList<ClientResponse> history, RequestTimer timer, long startedAt)
+        IReadOnlyList<ClientResponse> history, RequestTimer timer, long startedAt, Action<RequestTraceEvent>? trace)
     {
         var (message, requestInfo) = call.ToHttpRequestMessage();
         message.Options.Set(Connector.TimerKey, timer);
+        trace?.Invoke(RequestTraceText.Request(requestInfo, message.Version));
         var lease = await call.AcquireSlotAsync(_limiter, timer).ConfigureAwait(false);
 
         HttpResponseMessage httpResponse;
@@ -354,6 +364,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                 RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
                 Connection = outgoing.Connection,
                 JsonParser = _settings.JsonParser,
+                ConnectionReused = outgoing.Connection is null ? null : outgoing.LastAttemptReused,
             };
         }
         catch

@@ -80,4 +80,10 @@ public sealed class RequestOptions
 
     /// <summary>The most bytes the response body may decode to; 0 = no limit; null = the session's (see <see cref="ClientSessionOptions.MaximumResponseSize"/>).</summary>
     public long? MaximumResponseSize { get; set; }
+
+    /// <summary>
+    /// Told each step of the request (sent, redirected, answered, a download's resume decision), on
+    /// whatever thread the request runs on, in order; null = none, and then nothing is worded.
+    /// </summary>
+    public Action<RequestTraceEvent>? Trace { get; set; }
 }

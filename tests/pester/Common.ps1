@@ -99,10 +99,11 @@ function New-TestCredential([string] $User = 'alice', [string] $Password = 's3cr
 
 function Invoke-Failing {
     # Runs commands that should (partly) fail, with their errors collected rather than thrown: the
-    # output, the error records and how long it took.
+    # output, the error records and how long it took. A request given by -Uri fails terminating (as
+    # Invoke-WebRequest's do), pipeline input non-terminating; both kinds of record are collected.
     param([Parameter(Mandatory)] [scriptblock] $Command)
     $watch = [Diagnostics.Stopwatch]::StartNew()
-    $all = & { $ErrorActionPreference = 'Continue'; & $Command } 2>&1
+    $all = & { $ErrorActionPreference = 'Continue'; try { & $Command } catch { $_ } } 2>&1
     $watch.Stop()
     [pscustomobject]@{
         Output  = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })

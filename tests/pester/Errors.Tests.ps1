@@ -209,10 +209,10 @@ Describe 'Status >= 400 is a non-terminating ClientResponseError' {
         $r.Errors[0].Exception.Response.Text().Length | Should -Be 5000
     }
 
-    It 'lets the script go on (non-terminating)' {
+    It 'lets the script go on with -ErrorAction Continue (non-terminating)' {
         $after = & {
             $ErrorActionPreference = 'Continue'
-            Invoke-AioRequest "$base/status/500" 2>$null
+            Invoke-AioRequest "$base/status/500" -ErrorAction Continue 2>$null
             'went on'
         }
         $after | Should -Be 'went on'

@@ -10,14 +10,6 @@ BeforeAll {
     $script:Second = "HTTP/1.1 200 OK`r`nContent-Length: 6`r`n`r`nsecond"
     $script:Fresh = "HTTP/1.1 200 OK`r`nContent-Length: 5`r`n`r`nfresh"
 
-    function Invoke-Failing([scriptblock] $Request) {
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
     # Sends $Answer on a new connection, then what that connection would answer next if it were reused.
     function New-FramingScript([string] $Answer) {
         New-RawScript -Connections @(

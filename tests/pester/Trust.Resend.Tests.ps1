@@ -10,15 +10,6 @@ BeforeAll {
     $script:Answer = "HTTP/1.1 200 OK`r`nContent-Length: 5`r`n`r`nfirst"
     $script:Resent = "HTTP/1.1 200 OK`r`nContent-Length: 6`r`n`r`nresent"
 
-    # Runs a request that may fail; returns its output and error records.
-    function Invoke-Failing([scriptblock] $Request) {
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
     # How many times each connection carried a request whose target is $Target (request lines counted).
     function Get-Sends($Script, [string] $Target) {
         foreach ($received in @(Get-RawReceived $Script)) {

@@ -8,14 +8,6 @@
 BeforeAll {
     . $PSScriptRoot/Common.ps1
 
-    function Invoke-Failing([scriptblock] $Request) {
-        $all = & { $ErrorActionPreference = 'Continue'; & $Request } 2>&1
-        [pscustomobject]@{
-            Output = @($all | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
     # A websocket peer that completes the handshake, sends $Frame, then records what the client sends.
     function New-WebSocketScript([byte[]] $Frame, [string] $Headers = '') {
         $steps = @(@{ wsAccept = $true; headers = $Headers })

@@ -1,6 +1,5 @@
 using System.Net.Http;
 using System.Net.Sockets;
-using System.Security.Authentication;
 
 namespace AioHttp;
 
@@ -74,8 +73,7 @@ internal static class TransportErrors
                 $"the server's certificate was refused: {failure.Reason}. " +
                 "Trust its CA with -CaFile, pin it with -Fingerprint, or (for testing only) use -SkipCertificateCheck.", ex);
         }
-        var auth = ex.InnerException as AuthenticationException ?? ex.InnerException?.InnerException as AuthenticationException;
-        var detail = auth?.Message ?? ex.Message;
+        var detail = InnermostReason(ex);
         if (detail.Contains("certificate", StringComparison.OrdinalIgnoreCase))
         {
             return new ClientConnectorCertificateException(host, port,
@@ -83,5 +81,19 @@ internal static class TransportErrors
                 "Trust its CA with -CaFile, or (for testing only) use -SkipCertificateCheck.", ex);
         }
         return new ClientConnectorSslException(host, port, $"the TLS handshake failed ({detail}).", ex);
+    }
+
+    /// <summary>
+    /// The reason a handshake failed, from the innermost exception that says one: the framework's outer
+    /// messages ("Authentication failed, see inner exception.") point inwards, where OpenSSL or SChannel name it.
+    /// </summary>
+    private static string InnermostReason(Exception ex)
+    {
+        var reason = ex.Message;
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (!string.IsNullOrWhiteSpace(inner.Message)) reason = inner.Message.TrimEnd('.');
+        }
+        return reason;
     }
 }

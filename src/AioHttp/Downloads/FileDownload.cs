@@ -55,6 +55,11 @@ public static class FileDownload
                         throw new ArgumentException("A download that resumes sends its own Range header; drop the Range header, or resuming.", nameof(request));
                 }
                 request.Headers.Add(new("Range", $"bytes={existing.ToString(CultureInfo.InvariantCulture)}-"));
+                request.Trace?.Invoke(ResumeStep($"Resuming '{target}': {existing} bytes are on disk, asking for the rest (Range: bytes={existing}-)."));
+            }
+            else
+            {
+                request.Trace?.Invoke(ResumeStep($"Not resuming '{target}': {(kind == FileKind.Regular ? "it is empty" : "there is no such file")}, so the whole body is downloaded."));
             }
         }
 
@@ -67,6 +72,7 @@ public static class FileDownload
             // The local file is not a prefix of this resource (longer than it, or the server names no
             // length): download it whole again, as Invoke-WebRequest -Resume does, rather than keep a
             // wrong file. The file is replaced only once the new body is complete.
+            request.Trace?.Invoke(ResumeStep($"'{target}' is longer than the remote file or not part of it (416 naming {ContentRangeTotal(response)?.ToString(CultureInfo.InvariantCulture) ?? "no"} total): downloading it whole again."));
             await DiscardAsync(response, cancellationToken).ConfigureAwait(false);
             response.Close();
             RemoveRange(request);
@@ -78,6 +84,7 @@ public static class FileDownload
             if (existing > 0 && response.Status == 416)
             {
                 // RFC 9110 15.5.17: nothing left past the end of the file we have: it is complete.
+                request.Trace?.Invoke(ResumeStep($"'{target}' is already complete: the server has nothing past its {existing} bytes (416 with that total)."));
                 await DiscardAsync(response, cancellationToken).ConfigureAwait(false);
                 progress?.Start(target, existing, existing);
                 progress?.End(completed: true);
@@ -100,6 +107,11 @@ public static class FileDownload
                         $"Delete '{target}' and download it again without resuming.");
                 }
                 append = true;
+                request.Trace?.Invoke(ResumeStep($"The server sent the rest (206 from byte {existing}): appending to '{target}'."));
+            }
+            else if (existing > 0 && response.Status < 400)
+            {
+                request.Trace?.Invoke(ResumeStep($"The server ignored the range (status {response.Status}, not 206): writing '{target}' again from the start."));
             }
             var file = isFolder ? Path.Combine(target, SuggestedFileName(response)) : target;
             await SaveCoreAsync(response, file, append ? existing : 0, progress, cancellationToken, keepPartial: resume).ConfigureAwait(false);
@@ -107,14 +119,19 @@ public static class FileDownload
         }
         catch (ClientResponseException e) when (ReferenceEquals(e.Response, response))
         {
+            e.ForRequest(response.Method, response.Url);
             throw; // the error carries the response, body read
         }
-        catch
+        catch (Exception e)
         {
             response.Close();
+            (e as ClientException)?.ForRequest(response.Method, response.Url); // a body that broke off while saved
             throw;
         }
     }
+
+    // Called as request.Trace?.Invoke(ResumeStep(...)): without a trace the message is never formatted.
+    private static RequestTraceEvent ResumeStep(string message) => new(RequestTraceKind.Resume, message);
 
     /// <summary>
     /// Streams the unread body of <paramref name="response"/> (made with Stream) to
