@@ -87,7 +87,8 @@ BeforeAll {
             [pscustomobject]@{
                 Output = @($output)
                 Errors = @($ps.Streams.Error)
-                Text   = ($output | Out-String -Width 120)
+                # What a user sees: the output, and the verbose, debug, warning and information lines.
+                Text   = (@($output) + @($ps.Streams.Verbose) + @($ps.Streams.Debug) + @($ps.Streams.Warning) + @($ps.Streams.Information) | Out-String -Width 120)
             }
         }
         finally {
