@@ -169,6 +169,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
+        _inFlight.Ordered = !AsCompleted;
         if (OutFile is null)
         {
             if (PassThru) ThrowArgumentError("PassThruWithoutOutFile", "-PassThru only applies with -OutFile (the response is written anyway without it). Add -OutFile <path>, or drop -PassThru.");
@@ -205,7 +206,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         // Keep at most ThrottleLimit requests running; write what has finished meanwhile.
         while (_inFlight.Running >= ThrottleLimit)
         {
-            _inFlight.WaitForAny(_stop.Token, _progressBar is null ? null : _progressBar.Update);
+            _inFlight.WaitForRunningBelow(ThrottleLimit, _stop.Token, _progressBar is null ? null : _progressBar.Update);
             Flush();
         }
         var task = StartRequest(session, request);
@@ -224,7 +225,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     {
         while (_inFlight.Count > 0)
         {
-            _inFlight.WaitForNext(ordered: !AsCompleted, _progressBar is null ? null : _progressBar.Update, _stop.Token);
+            _inFlight.WaitForNext(_progressBar is null ? null : _progressBar.Update, _stop.Token);
             Flush();
         }
         _finished = true;
@@ -259,7 +260,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private void Flush()
     {
         _progressBar?.Update(); // closes the bars of downloads that have ended
-        var finished = _inFlight.TakeFinished(ordered: !AsCompleted);
+        var finished = _inFlight.TakeFinished();
         var taken = 0;
         try
         {
