@@ -288,9 +288,9 @@ public sealed class ContentReader
     }
 
     /// <summary>
-    /// The response is closed: what is still buffered is dropped (a later read says the response was
-    /// closed instead of seeing a short body) and the buffer goes back to the pool, now or, when a read
-    /// is running, as that read ends.
+    /// The response is closed: the buffer goes back to the pool, now or, when a read is running, as
+    /// that read ends. Bytes already buffered stay readable (as aiohttp's StreamReader keeps its
+    /// buffer after close()): a buffer still holding some is left to the garbage collector instead.
     /// </summary>
     internal void Discard()
     {
@@ -308,15 +308,7 @@ public sealed class ContentReader
     /// <summary>Gives the buffer back once nothing in it will be read again. Only while holding _busy.</summary>
     private void ReturnBufferIfDone()
     {
-        if (_buffer is not { } buffer) return;
-        if (Volatile.Read(ref _discarded) != 0)
-        {
-            if (_pos < _len) _broken ??= "the response was closed";
-        }
-        else if (!_eof || _pos < _len)
-        {
-            return;
-        }
+        if (_buffer is not { } buffer || _pos < _len || (!_eof && Volatile.Read(ref _discarded) == 0)) return;
         _buffer = null;
         _pos = _len = 0;
         ArrayPool<byte>.Shared.Return(buffer);
@@ -334,7 +326,7 @@ public sealed class ContentReader
         }
         Volatile.Write(ref _busy, 0);
         // A Close() during this read left the buffer to it; one arriving just now found _busy still set.
-        if (Volatile.Read(ref _discarded) != 0 && Volatile.Read(ref _buffer) is not null) TryReturnBuffer();
+        if (Volatile.Read(ref _discarded) != 0 && Volatile.Read(ref _buffer) is not null && _pos == _len) TryReturnBuffer();
     }
 
     /// <summary>

@@ -12,27 +12,27 @@ BeforeAll {
 
     $script:kept = 2000
     $module = Join-Path (Get-Module AioHttp).ModuleBase 'AioHttp.psd1'
-    $script = @"
-`$ErrorActionPreference = 'Stop'
-`$ProgressPreference = 'SilentlyContinue'
-Import-Module '$module'
-function Measure-Kept([string] `$Url) {
-    # The warm-up fills what the module, the connection pool and the buffer pool keep anyway.
-    `$null = 1..200 | ForEach-Object { "`$Url`?w=`$_" } | Invoke-AioRequest -ThrottleLimit 16
-    `$urls = 1..$kept | ForEach-Object { "`$Url`?n=`$_" }
-    `$before = [GC]::GetTotalMemory(`$true)
-    `$responses = `$urls | Invoke-AioRequest -ThrottleLimit 16
-    `$after = [GC]::GetTotalMemory(`$true)
-    if (@(`$responses | Where-Object { `$_.Status -eq 200 -and `$_.IsBuffered -and `$_.Read().Length -eq 53 }).Count -ne $kept) { throw "not every response of `$Url was a buffered 53-byte body" }
-    [GC]::KeepAlive(`$responses)
-    [math]::Round((`$after - `$before) / $kept)
-}
-"{0} {1}" -f (Measure-Kept '$base/bytes/53'), (Measure-Kept '$base/stream-bytes/53')
-"@
     $scriptFile = Join-Path $TestDrive 'kept.ps1'
-    Set-Content $scriptFile $script
+    Set-Content $scriptFile @'
+param([string] $Module, [string] $Base, [int] $Kept)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $Module
+function Measure-Kept([string] $Url) {
+    # The warm-up fills what the module, the connection pool and the buffer pool keep anyway.
+    $null = 1..200 | ForEach-Object { "$($Url)?w=$_" } | Invoke-AioRequest -ThrottleLimit 16
+    $urls = 1..$Kept | ForEach-Object { "$($Url)?n=$_" }
+    $before = [GC]::GetTotalMemory($true)
+    $responses = $urls | Invoke-AioRequest -ThrottleLimit 16
+    $after = [GC]::GetTotalMemory($true)
+    $good = @($responses | Where-Object { $_.Status -eq 200 -and $_.IsBuffered -and $_.Read().Length -eq 53 }).Count
+    if ($good -ne $Kept) { throw "$good of $Kept responses of $Url were buffered 53-byte bodies" }
+    [math]::Round(($after - $before) / $Kept)
+}
+'{0} {1}' -f (Measure-Kept "$Base/bytes/53"), (Measure-Kept "$Base/stream-bytes/53")
+'@
     $pwsh = Get-PwshCommand
-    $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $scriptFile)
+    $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $scriptFile, '-Module', $module, '-Base', $base, '-Kept', $kept)
     $script:output = & $pwsh[0] @arguments 2>&1 | Select-Object -Last 1
     $script:exitCode = $LASTEXITCODE
     $script:withLength, $script:chunked = "$output" -split ' '
