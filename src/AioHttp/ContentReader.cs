@@ -8,7 +8,8 @@ namespace AioHttp;
 /// The response body as it arrives: aiohttp's StreamReader (resp.content). Reads go to the network
 /// through one buffer, rented from the shared pool while the body is being read and given back as soon
 /// as every byte is consumed or the response is closed (a kept response holds no buffer, only its body);
-/// a body of known length read into memory goes straight into its own array. The read timeout applies to each read and the total timeout to all of them.
+/// a body of known length read into memory goes straight into its own array. The read timeout applies
+/// to each read and the total timeout to all of them.
 /// The synchronous methods are for PowerShell users (who wait at the prompt, and can interrupt the wait:
 /// see <see cref="SyncWait"/>); C# callers use the Async ones.
 /// </summary>
