@@ -1,31 +1,80 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
 
 namespace AioHttp.Commands;
 
 /// <summary>
 /// Invoke-AioRequest's pipeline scheduler: the requests a pipeline has started and not yet written,
-/// in input order, how they start (on the thread pool, cancelled by the pipeline's stop) and the
-/// cancellable waits for them. Only the pipeline thread touches it.
+/// in input order (or, with -AsCompleted, in the order they finished), how they start (cancelled by
+/// the pipeline's stop) and the cancellable waits for them. Only the pipeline thread calls it; each
+/// request, as it finishes, counts itself out and wakes the pipeline thread, so a wait costs nothing
+/// per record beyond the signal.
 /// </summary>
+// The event is never disposed: it is waited on only through Wait(timeout, token), which never creates
+// its kernel handle, and requests that finish after the pipeline has ended still Set it.
+#pragma warning disable CA1001
 internal sealed class InFlightRequests
+#pragma warning restore CA1001
 {
-    private readonly List<(string Target, Task<ClientResponse> Task)> _items = new();
+    private sealed class Entry(InFlightRequests owner, string target, Task<ClientResponse> task)
+    {
+        public readonly string Target = target;
+        public readonly Task<ClientResponse> Task = task;
 
-    public int Count => _items.Count;
+        public void Finished() => owner.OnFinished(this);
+    }
 
-    public int Running => _items.Count(i => !i.Task.IsCompleted);
+    private readonly Queue<Entry> _items = new(); // input order
+    private readonly ConcurrentQueue<Entry> _finished = new(); // finish order (-AsCompleted only)
+    private readonly ManualResetEventSlim _signal = new(false);
+    private int _running;
+    private int _count;
+    private bool _closing; // -AsCompleted: the pipeline ended early; requests finishing now close at once
 
-    public void Add(string target, Task<ClientResponse> task) => _items.Add((target, task));
+    /// <summary>With -AsCompleted false: results are written in input order.</summary>
+    public bool Ordered { get; set; } = true;
+
+    public int Count => _count;
+
+    public int Running => Volatile.Read(ref _running);
+
+    public void Add(string target, Task<ClientResponse> task)
+    {
+        var entry = new Entry(this, target, task);
+        _count++;
+        Interlocked.Increment(ref _running);
+        if (Ordered) _items.Enqueue(entry);
+        if (task.IsCompleted) OnFinished(entry);
+        else task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(entry.Finished);
+    }
+
+    // Runs on the thread that finished the request: count it out, queue it (-AsCompleted) and wake the pipeline thread.
+    private void OnFinished(Entry entry)
+    {
+        Interlocked.Decrement(ref _running);
+        if (!Ordered)
+        {
+            lock (_finished)
+            {
+                if (_closing) CloseWhenDone(entry.Task);
+                else _finished.Enqueue(entry);
+            }
+        }
+        _signal.Set();
+    }
 
     /// <summary>
-    /// Starts a request on the thread pool, cancelled when <paramref name="stop"/> fires. With
-    /// <paramref name="keepOnceArrived"/> (a -Stream response, read by the caller after it is written),
-    /// the stop cancels it only while it is in flight: stopping the pipeline afterwards (Select-Object
-    /// -First, an error downstream) must not cancel its later reads.
+    /// Starts a request, cancelled when <paramref name="stop"/> fires. It starts on the calling thread
+    /// and goes on on the thread pool from its first wait (the engine never blocks a thread and never
+    /// comes back to its caller's context), so no hop to the pool is paid per request; only a host that
+    /// installs a synchronization context gets one. With <paramref name="keepOnceArrived"/> (a -Stream
+    /// response, read by the caller after it is written), the stop cancels it only while it is in
+    /// flight: stopping the pipeline afterwards (Select-Object -First, an error downstream) must not
+    /// cancel its later reads.
     /// </summary>
     public static Task<ClientResponse> Start(Func<CancellationToken, Task<ClientResponse>> send, bool keepOnceArrived, CancellationToken stop)
     {
-        if (!keepOnceArrived) return Task.Run(() => send(stop));
+        if (!keepOnceArrived) return Run(send, stop);
         // The check is made when the stop fires, not by a continuation that unlinks the token later:
         // a response written just before the stop must not be cancelled by a continuation that has
         // not run yet.
@@ -35,11 +84,24 @@ internal sealed class InFlightRequests
         {
             if (Volatile.Read(ref request) is not { IsCompleted: true }) own.Cancel();
         });
-        request = Task.Run(() => send(own.Token));
+        Volatile.Write(ref request, Run(send, own.Token));
         _ = request.ContinueWith(_ => link.Dispose(), TaskScheduler.Default);
         return request;
     }
 
+    private static Task<ClientResponse> Run(Func<CancellationToken, Task<ClientResponse>> send, CancellationToken token)
+    {
+        if (SynchronizationContext.Current is not null) return Task.Run(() => send(token));
+        try
+        {
+            return send(token);
+        }
+        catch (Exception ex)
+        {
+            // A request that fails before its first wait is reported like one that fails later.
+            return Task.FromException<ClientResponse>(ex);
+        }
+    }
     /// <summary>The request, aborted by its body's failure: that failure is the error to report.</summary>
     public static Task<ClientResponse> FailedBy(Task<ClientResponse> request, Exception failure) =>
         request.ContinueWith<ClientResponse>(t =>
@@ -49,89 +111,83 @@ internal sealed class InFlightRequests
             throw failure;
         }, TaskScheduler.Default);
 
-    /// <summary>Blocks until one running request finishes (cancellable); <paramref name="tick"/>, when given, runs every slice meanwhile.</summary>
-    public void WaitForAny(CancellationToken cancellationToken, Action? tick = null)
-    {
-        var running = _items.Where(i => !i.Task.IsCompleted).Select(i => (Task)i.Task).ToArray();
-        if (running.Length == 0) return;
-        Wait(() =>
-        {
-            while (Task.WaitAny(running, Slice(tick), cancellationToken) < 0) tick!();
-        });
-    }
+    /// <summary>Blocks until fewer than <paramref name="limit"/> requests run (cancellable); <paramref name="tick"/>, when given, runs every slice meanwhile.</summary>
+    public void WaitForRunningBelow(int limit, CancellationToken cancellationToken, Action? tick = null) =>
+        WaitUntil(() => Running < limit, tick, cancellationToken);
 
-    /// <summary>Blocks until the next request to write has finished: the oldest, or (as completed) any.</summary>
-    public void WaitForNext(bool ordered, Action? tick, CancellationToken cancellationToken)
+    /// <summary>Blocks until the next request to write has finished: the oldest, or (-AsCompleted) any.</summary>
+    public void WaitForNext(Action? tick, CancellationToken cancellationToken)
     {
-        if (_items.Count == 0) return;
-        if (ordered)
+        if (_count == 0) return;
+        if (Ordered)
         {
-            var next = _items[0].Task;
-            Wait(() =>
-            {
-                while (!next.Wait(Slice(tick), cancellationToken)) tick!();
-            });
+            var next = _items.Peek().Task;
+            WaitUntil(() => next.IsCompleted, tick, cancellationToken);
         }
-        else if (!_items.Any(i => i.Task.IsCompleted))
+        else
         {
-            var all = _items.Select(i => (Task)i.Task).ToArray();
-            Wait(() =>
-            {
-                while (Task.WaitAny(all, Slice(tick), cancellationToken) < 0) tick!();
-            });
+            WaitUntil(() => !_finished.IsEmpty, tick, cancellationToken);
         }
     }
 
     // Waits are cut into short slices only when something (a progress bar) runs between them.
-    private static int Slice(Action? tick) => tick is null ? Timeout.Infinite : 100;
+    private void WaitUntil(Func<bool> done, Action? tick, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!done())
+            {
+                // Reset before the second look: a request finishing in between sets the signal again.
+                _signal.Reset();
+                if (done()) return;
+                if (!_signal.Wait(tick is null ? Timeout.Infinite : 100, cancellationToken)) tick!();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
 
     /// <summary>Removes and returns what can be written now, in the order it should be written.</summary>
-    public List<(string Target, Task<ClientResponse> Task)> TakeFinished(bool ordered)
+    public List<(string Target, Task<ClientResponse> Task)> TakeFinished()
     {
         var finished = new List<(string, Task<ClientResponse>)>();
-        if (ordered)
+        if (Ordered)
         {
-            while (_items.Count > 0 && _items[0].Task.IsCompleted)
+            while (_items.Count > 0 && _items.Peek().Task.IsCompleted)
             {
-                finished.Add(_items[0]);
-                _items.RemoveAt(0);
+                var entry = _items.Dequeue();
+                finished.Add((entry.Target, entry.Task));
             }
         }
         else
         {
-            finished.AddRange(_items.Where(i => i.Task.IsCompleted));
-            _items.RemoveAll(i => i.Task.IsCompleted);
+            while (_finished.TryDequeue(out var entry)) finished.Add((entry.Target, entry.Task));
         }
+        _count -= finished.Count;
         return finished;
     }
 
     /// <summary>Closes responses nobody will see (the pipeline stopped early).</summary>
     public void DisposeAll()
     {
-        foreach (var (_, task) in _items)
-        {
-            task.ContinueWith(static t =>
-            {
-                if (t.IsCompletedSuccessfully) t.Result.Close();
-                else _ = t.Exception; // observed
-            }, TaskScheduler.Default);
-        }
+        // In input order every request not yet written is in _items. With -AsCompleted those still
+        // running are not queued yet: they close themselves as they finish (_closing).
+        foreach (var entry in _items) CloseWhenDone(entry.Task);
         _items.Clear();
+        lock (_finished)
+        {
+            _closing = true;
+            while (_finished.TryDequeue(out var entry)) CloseWhenDone(entry.Task);
+        }
+        _count = 0;
     }
 
-    private static void Wait(Action wait)
-    {
-        try
+    private static void CloseWhenDone(Task<ClientResponse> task) =>
+        task.ContinueWith(static t =>
         {
-            wait();
-        }
-        catch (OperationCanceledException)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (AggregateException)
-        {
-            // A faulted request is reported when it is written; waiting just ends.
-        }
-    }
+            if (t.IsCompletedSuccessfully) t.Result.Close();
+            else _ = t.Exception; // observed
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

@@ -200,6 +200,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
+        _inFlight.Ordered = !AsCompleted;
         _failures = new FailureReporter(this);
         _trace = RequestTraceWriter.For(this);
         if (SessionVariable is not null)
@@ -245,7 +246,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         // Keep at most ThrottleLimit requests running; write what has finished meanwhile.
         while (_inFlight.Running >= ThrottleLimit)
         {
-            _inFlight.WaitForAny(_stop.Token, _progressBar is null ? null : _progressBar.Update);
+            _inFlight.WaitForRunningBelow(ThrottleLimit, _stop.Token, _progressBar is null ? null : _progressBar.Update);
             Flush();
         }
         var task = StartRequest(session, request);
@@ -265,7 +266,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     {
         while (_inFlight.Count > 0)
         {
-            _inFlight.WaitForNext(ordered: !AsCompleted, _progressBar is null ? null : _progressBar.Update, _stop.Token);
+            _inFlight.WaitForNext(_progressBar is null ? null : _progressBar.Update, _stop.Token);
             Flush();
         }
         _finished = true;
@@ -301,7 +302,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private void Flush()
     {
         _progressBar?.Update(); // closes the bars of downloads that have ended
-        var finished = _inFlight.TakeFinished(ordered: !AsCompleted);
+        var finished = _inFlight.TakeFinished();
         var taken = 0;
         try
         {

@@ -12,10 +12,13 @@ namespace AioHttp;
 /// </summary>
 public sealed class ClientResponse : IDisposable, IAsyncDisposable
 {
-    private readonly HttpResponseMessage _message;
-    private readonly RequestTimer _timer;
+    // The message, the guard and the timer are let go of once the body is in memory and the connection
+    // is released: a kept response then holds its headers and body, not the exchange that brought them.
+    private HttpResponseMessage? _message;
+    private RequestTimer? _timer;
     private readonly ConnectionLease _lease;
-    private readonly LeakGuard _guard;
+    private LeakGuard? _guard;
+    private IReadOnlyList<KeyValuePair<byte[], byte[]>>? _rawHeaders;
     private readonly long _startedAt;
     private byte[]? _body;
     private int _released;
@@ -41,16 +44,10 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
         Url = requestInfo.Url;
 
         Headers = new HeaderCollection();
-        var raw = new List<KeyValuePair<byte[], byte[]>>();
         foreach (var group in message.Headers.NonValidated.Concat(message.Content.Headers.NonValidated))
         {
-            foreach (var value in group.Value)
-            {
-                Headers.Add(group.Key, value);
-                raw.Add(new(Encoding.Latin1.GetBytes(group.Key), Encoding.Latin1.GetBytes(value)));
-            }
+            foreach (var value in group.Value) Headers.Add(group.Key, value);
         }
-        RawHeaders = raw;
 
         var contentType = Headers["Content-Type"];
         if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
@@ -66,7 +63,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
         if (long.TryParse(Headers["Content-Length"], out var length)) ContentLength = length;
 
         var source = ContentDecoding.Wrap(message.Content.ReadAsStream(), Headers.GetAll("Content-Encoding"));
-        var lineEncoding = (Charset is not null ? Charsets.GetEncoding(Charset) : null) ?? new UTF8Encoding(false);
+        var lineEncoding = (Charset is not null ? Charsets.GetEncoding(Charset) : null) ?? Utf8;
         var expected = Headers["Content-Encoding"] is null && ContentLength is { } declared && MayHaveBody(requestInfo.Method, Status) ? declared : (long?)null;
         Content = new ContentReader(source, timer, Release, lineEncoding, expected);
         _elapsed = Stopwatch.GetElapsedTime(startedAt);
@@ -81,8 +78,9 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     public Url Url { get; }
     public Version Version { get; }
     public HeaderCollection Headers { get; }
-    /// <summary>Header names and values as bytes (Latin-1, as on the wire), in the order received.</summary>
-    public IReadOnlyList<KeyValuePair<byte[], byte[]>> RawHeaders { get; }
+    /// <summary>Header names and values as bytes (Latin-1, as on the wire), in the order received. Made when first asked for.</summary>
+    public IReadOnlyList<KeyValuePair<byte[], byte[]>> RawHeaders =>
+        _rawHeaders ??= Headers.Select(h => new KeyValuePair<byte[], byte[]>(Encoding.Latin1.GetBytes(h.Key), Encoding.Latin1.GetBytes(h.Value))).ToArray();
     /// <summary>The cookies this response set (not those of earlier redirect hops: see <see cref="History"/>).</summary>
     public IReadOnlyDictionary<string, Cookie> Cookies { get; }
     /// <summary>Why the jar refused Set-Cookie headers of this response (malformed, public suffix, IP host in strict mode, ...).</summary>
@@ -118,6 +116,9 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
         var hint = Headers["Content-Encoding"] is null && Content.BytesRead == 0 ? ContentLength : null;
         _body = await Content.ReadToEndAsync(hint, cancellationToken).ConfigureAwait(false);
         _elapsed = Stopwatch.GetElapsedTime(_startedAt);
+        // The body ended and the connection went back (Release ran): the exchange is over, so the
+        // message (with the request message, its headers and options) need not be kept.
+        if (Content.AtEof && Volatile.Read(ref _released) != 0) Interlocked.Exchange(ref _message, null)?.Dispose();
         return _body;
     }
 
@@ -190,7 +191,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-        _message.Dispose();
+        Interlocked.Exchange(ref _message, null)?.Dispose();
+        Content.Discard();
         Release();
     }
 
@@ -205,9 +207,12 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     private void Release()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
-        _guard.Disarm();
+        // Only this one call gets here, so the fields are let go of without a race.
+        _guard!.Disarm();
+        _guard = null;
         _lease.Dispose();
-        if (_ownsTimer) _timer.Dispose();
+        if (_ownsTimer) _timer!.Dispose();
+        _timer = null;
     }
 
     /// <summary>
@@ -254,7 +259,14 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The HTTP/1.x connection this response arrived on, abandoned (never pooled again) if the response is dropped unclosed.</summary>
-    internal ConnectionStream? Connection { init => _guard.Connection = value; }
+    internal ConnectionStream? Connection
+    {
+        init
+        {
+            // An empty body has already released everything in the constructor: nothing left to guard.
+            if (_guard is { } guard) guard.Connection = value;
+        }
+    }
 
     /// <summary>Whether the request went out on a kept-alive connection; null when HTTP/2 multiplexes it.</summary>
     internal bool? ConnectionReused { get; init; }
@@ -281,6 +293,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     // HEAD responses and 1xx/204/304 carry no body whatever their Content-Length says (RFC 9110 6.4.1).
     private static bool MayHaveBody(string method, int status) =>
         method != "HEAD" && status is >= 200 and not 204 and not 304;
+
+    private static readonly UTF8Encoding Utf8 = new(false);
 
     internal static bool IsJsonMediaType(string mediaType) =>
         mediaType == "application/json" ||

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http;
 using System.Text;
 
@@ -5,7 +6,10 @@ namespace AioHttp;
 
 /// <summary>
 /// The response body as it arrives: aiohttp's StreamReader (resp.content). Reads go to the network
-/// through one buffer; the read timeout applies to each read and the total timeout to all of them.
+/// through one buffer, rented from the shared pool while the body is being read and given back as soon
+/// as every byte is consumed or the response is closed (a kept response holds no buffer, only its body);
+/// a body of known length read into memory goes straight into its own array. The read timeout applies
+/// to each read and the total timeout to all of them.
 /// The synchronous methods are for PowerShell users (who wait at the prompt, and can interrupt the wait:
 /// see <see cref="SyncWait"/>); C# callers use the Async ones.
 /// </summary>
@@ -22,11 +26,14 @@ public sealed class ContentReader
     /// </summary>
     public const long DefaultMaximumInMemory = 1L << 30;
 
-    private readonly Stream _source;
-    private readonly RequestTimer _timer;
-    private readonly Action _onEnd;
+    // Let go of once the body has ended (see Exit): never used after that, and a kept response should
+    // not keep the stream, its decoders or the request's timer alive.
+    private Stream? _source;
+    private RequestTimer? _timer;
+    private Action? _onEnd;
     private readonly Encoding _lineEncoding;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private byte[]? _buffer; // rented; only touched while holding _busy, so it is never read after its return
+    private int _discarded; // the response was closed: the buffer goes back at once, or when the running read ends
     private int _pos;
     private int _len;
     private bool _eof;
@@ -51,7 +58,7 @@ public sealed class ContentReader
         if (expectedLength == 0)
         {
             _eof = true;
-            _onEnd();
+            onEnd();
         }
     }
 
@@ -117,9 +124,9 @@ public sealed class ContentReader
         while (true)
         {
             if (_pos == _len && !await FillAsync(cancellationToken).ConfigureAwait(false)) break;
-            var newline = Array.IndexOf(_buffer, (byte)'\n', _pos, _len - _pos);
+            var newline = Array.IndexOf(_buffer!, (byte)'\n', _pos, _len - _pos);
             var end = newline >= 0 ? newline + 1 : _len;
-            line.Write(_buffer, _pos, end - _pos);
+            line.Write(_buffer!, _pos, end - _pos);
             if (line.Length > LineLimit) throw Fail(TooLarge(LineLimit, null, "a line of the response body"));
             _totalRead += end - _pos;
             _pos = end;
@@ -152,7 +159,7 @@ public sealed class ContentReader
             if (_pos == _len && !await FillAsync(cancellationToken).ConfigureAwait(false))
                 throw new ClientPayloadException($"ReadExactly({n}): the body ended after {got} bytes.");
             var take = Math.Min(n - got, _len - _pos);
-            Buffer.BlockCopy(_buffer, _pos, result, got, take);
+            Buffer.BlockCopy(_buffer!, _pos, result, got, take);
             _pos += take;
             got += take;
             _totalRead += take;
@@ -184,11 +191,19 @@ public sealed class ContentReader
             var got = 0;
             while (got < hint)
             {
-                if (_pos == _len && !await FillAsync(cancellationToken).ConfigureAwait(false)) break;
                 if (got == exact.Length) Array.Resize(ref exact, (int)Math.Min(hint, 2L * exact.Length));
-                var take = Math.Min(exact.Length - got, _len - _pos);
-                Buffer.BlockCopy(_buffer, _pos, exact, got, take);
-                _pos += take;
+                int take;
+                if (_pos < _len)
+                {
+                    take = Math.Min(exact.Length - got, _len - _pos);
+                    Buffer.BlockCopy(_buffer!, _pos, exact, got, take);
+                    _pos += take;
+                }
+                // Straight from the network into the body's own array: no buffer is rented for it.
+                else if ((take = await ReadSourceAsync(exact.AsMemory(got), cancellationToken).ConfigureAwait(false)) == 0)
+                {
+                    break;
+                }
                 got += take;
                 _totalRead += take;
             }
@@ -225,7 +240,7 @@ public sealed class ContentReader
         if (_pos < _len)
         {
             n = Math.Min(destination.Length, _len - _pos);
-            _buffer.AsMemory(_pos, n).CopyTo(destination);
+            _buffer!.AsMemory(_pos, n).CopyTo(destination);
             _pos += n;
         }
         else
@@ -248,7 +263,7 @@ public sealed class ContentReader
         while (true)
         {
             if (_pos == _len && !await FillAsync(cancellationToken).ConfigureAwait(false)) return;
-            await destination.WriteAsync(_buffer.AsMemory(_pos, _len - _pos), cancellationToken).ConfigureAwait(false);
+            await destination.WriteAsync(_buffer!.AsMemory(_pos, _len - _pos), cancellationToken).ConfigureAwait(false);
             _totalRead += _len - _pos;
             _pos = _len;
         }
@@ -256,7 +271,7 @@ public sealed class ContentReader
 
     private byte[] Take(int count)
     {
-        var result = _buffer.AsSpan(_pos, count).ToArray();
+        var result = _buffer!.AsSpan(_pos, count).ToArray();
         _pos += count;
         _totalRead += count;
         return result;
@@ -266,9 +281,53 @@ public sealed class ContentReader
     private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         _pos = _len = 0;
+        if (_eof && _broken is null) return false; // nothing more comes: no buffer needed to learn that
+        _buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
         var n = await ReadSourceAsync(_buffer, cancellationToken).ConfigureAwait(false);
         _len = n;
         return n > 0;
+    }
+
+    /// <summary>
+    /// The response is closed: the buffer goes back to the pool, now or, when a read is running, as
+    /// that read ends. Bytes already buffered stay readable (as aiohttp's StreamReader keeps its
+    /// buffer after close()): a buffer still holding some is left to the garbage collector instead.
+    /// </summary>
+    internal void Discard()
+    {
+        Volatile.Write(ref _discarded, 1);
+        TryReturnBuffer();
+    }
+
+    private void TryReturnBuffer()
+    {
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return; // the running read returns it
+        ReturnBufferIfDone();
+        Volatile.Write(ref _busy, 0);
+    }
+
+    /// <summary>Gives the buffer back once nothing in it will be read again. Only while holding _busy.</summary>
+    private void ReturnBufferIfDone()
+    {
+        if (_buffer is not { } buffer || _pos < _len || (!_eof && Volatile.Read(ref _discarded) == 0)) return;
+        _buffer = null;
+        _pos = _len = 0;
+        ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    private void Exit()
+    {
+        ReturnBufferIfDone();
+        if (_eof)
+        {
+            // Once ended, ReadSourceAsync returns or throws before it would touch these.
+            _source = null;
+            _timer = null;
+            _onEnd = null;
+        }
+        Volatile.Write(ref _busy, 0);
+        // A Close() during this read left the buffer to it; one arriving just now found _busy still set.
+        if (Volatile.Read(ref _discarded) != 0 && Volatile.Read(ref _buffer) is not null && _pos == _len) TryReturnBuffer();
     }
 
     /// <summary>
@@ -282,23 +341,24 @@ public sealed class ContentReader
         if (_broken is not null) throw new ClientPayloadException($"The rest of the body cannot be read: {_broken}. Make the request again.");
         if (_eof) return 0;
         CheckAnnouncedLength();
+        var (source, timer) = (_source!, _timer!);
         int n;
-        using var perCall = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_timer.Token, cancellationToken) : null;
-        _timer.StartRead();
+        using var perCall = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(timer.Token, cancellationToken) : null;
+        timer.StartRead();
         try
         {
-            n = await _source.ReadAsync(target, perCall?.Token ?? _timer.Token).ConfigureAwait(false);
+            n = await source.ReadAsync(target, perCall?.Token ?? timer.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException oce)
         {
             _eof = true;
-            _onEnd();
+            _onEnd!();
             if (cancellationToken.IsCancellationRequested)
             {
                 _broken = "an earlier read was interrupted (Ctrl+C, Stop() or a cancelled token), which closed the connection";
                 throw;
             }
-            var error = _timer.Translate(oce);
+            var error = timer.Translate(oce);
             _broken = error is ServerTimeoutException ? $"an earlier read timed out ({error.Message})" : "an earlier read was cancelled, which closed the connection";
             throw error;
         }
@@ -314,12 +374,12 @@ public sealed class ContentReader
         }
         finally
         {
-            _timer.StopRead();
+            timer.StopRead();
         }
         if (n == 0)
         {
             _eof = true;
-            _onEnd();
+            _onEnd!();
             return 0;
         }
         _filled += n;
@@ -329,7 +389,7 @@ public sealed class ContentReader
         if (_expectedLength is { } expected && _filled >= expected)
         {
             _eof = true;
-            _onEnd();
+            _onEnd!();
         }
         return n;
     }
@@ -348,7 +408,7 @@ public sealed class ContentReader
         if (!_eof)
         {
             _eof = true;
-            _onEnd();
+            _onEnd!();
         }
         return error;
     }
@@ -394,6 +454,6 @@ public sealed class ContentReader
     {
         private readonly ContentReader _owner;
         public Guard(ContentReader owner) => _owner = owner;
-        public void Dispose() => Volatile.Write(ref _owner._busy, 0);
+        public void Dispose() => _owner.Exit();
     }
 }
