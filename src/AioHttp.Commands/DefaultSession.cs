@@ -21,13 +21,7 @@ public sealed class DefaultSession : IModuleAssemblyCleanup
             {
                 if (_session is null || _session.Closed)
                 {
-                    _session = new ClientSession(new ClientSessionOptions
-                    {
-                        UserAgent = UserAgent,
-                        CookieJar = new DummyCookieJar(),
-                        RaiseForStatus = true,
-                        JsonParser = PowerShellJsonParser.Parse,
-                    });
+                    _session = new ClientSession(CommandDefaults(new DummyCookieJar()));
                 }
                 return _session;
             }
@@ -38,12 +32,17 @@ public sealed class DefaultSession : IModuleAssemblyCleanup
     /// The session Invoke-AioRequest -SessionVariable creates: New-AioSession's defaults (a cookie jar
     /// kept for later commands, errors for 4xx/5xx, the 30 s connect attempt), owned by the caller's variable.
     /// </summary>
-    internal static ClientSession CreateForVariable() => new(new ClientSessionOptions
+    internal static ClientSession CreateForVariable() => new(CommandDefaults(new CookieJar()));
+
+    // What every session the cmdlets make without New-AioSession's parameters has: the module's
+    // User-Agent, errors for 4xx/5xx, JSON shaped as ConvertFrom-Json shapes it.
+    private static ClientSessionOptions CommandDefaults(AbstractCookieJar jar) => new()
     {
         UserAgent = UserAgent,
-        CookieJar = new CookieJar(),
+        CookieJar = jar,
         RaiseForStatus = true,
-    });
+        JsonParser = PowerShellJsonParser.Parse,
+    };
 
     /// <summary>AioHttp/x.y.z plus the running PowerShell's version, e.g. "AioHttp/0.1.0 PowerShell/7.6.9".</summary>
     internal static string UserAgent { get; } = $"{ClientSession.DefaultUserAgent} PowerShell/{PowerShellVersion()}";
