@@ -9,9 +9,8 @@ namespace AioHttp.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "AioWebSocket")]
 [OutputType(typeof(ClientWebSocket))]
-public sealed class ConnectAioWebSocketCommand : PSCmdlet, IDisposable
+public sealed class ConnectAioWebSocketCommand : CancellableCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
     private FailureReporter _failures = null!;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -68,15 +67,11 @@ public sealed class ConnectAioWebSocketCommand : PSCmdlet, IDisposable
             };
             foreach (var protocol in Protocol ?? []) options.Protocols.Add(protocol);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);
-            WriteObject(PipelineWait.Result(session.WebSocketConnectAsync(options, _stop.Token), _stop.Token));
+            WriteObject(PipelineWait.Result(session.WebSocketConnectAsync(options, StopToken), StopToken));
         }
         catch (Exception ex) when (ex is ClientException or ArgumentException)
         {
             _failures.Report(ClientErrorRecord.ForRequest(ex, "GET", Uri)); // the upgrade request
         }
     }
-
-    protected override void StopProcessing() => _stop.Cancel();
-
-    public void Dispose() => _stop.Dispose();
 }

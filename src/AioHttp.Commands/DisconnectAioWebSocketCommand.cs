@@ -8,10 +8,8 @@ namespace AioHttp.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "AioWebSocket")]
 [OutputType(typeof(void))]
-public sealed class DisconnectAioWebSocketCommand : PSCmdlet, IDisposable
+public sealed class DisconnectAioWebSocketCommand : CancellableCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
     [ArgumentCompleter(typeof(VariableCompleter<ClientWebSocket>))]
@@ -28,15 +26,11 @@ public sealed class DisconnectAioWebSocketCommand : PSCmdlet, IDisposable
     {
         try
         {
-            PipelineWait.Wait(WebSocket.CloseAsync(Code, Reason, _stop.Token), _stop.Token);
+            PipelineWait.Wait(WebSocket.CloseAsync(Code, Reason, StopToken), StopToken);
         }
         catch (Exception ex) when (ex is ClientException or ArgumentException)
         {
             WriteError(ClientErrorRecord.From(ex, WebSocket));
         }
     }
-
-    protected override void StopProcessing() => _stop.Cancel();
-
-    public void Dispose() => _stop.Dispose();
 }

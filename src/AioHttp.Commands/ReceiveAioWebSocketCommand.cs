@@ -9,10 +9,8 @@ namespace AioHttp.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Receive, "AioWebSocket")]
 [OutputType(typeof(WebSocketMessage))]
-public sealed class ReceiveAioWebSocketCommand : PSCmdlet, IDisposable
+public sealed class ReceiveAioWebSocketCommand : CancellableCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
     [ArgumentCompleter(typeof(VariableCompleter<ClientWebSocket>))]
@@ -30,7 +28,7 @@ public sealed class ReceiveAioWebSocketCommand : PSCmdlet, IDisposable
     {
         using var deadline = new CancellationTokenSource();
         if (Timeout is { } seconds) deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, deadline.Token);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(StopToken, deadline.Token);
         var received = 0;
         while (Count is not { } count || received < count)
         {
@@ -39,7 +37,7 @@ public sealed class ReceiveAioWebSocketCommand : PSCmdlet, IDisposable
             {
                 message = PipelineWait.Result(WebSocket.ReceiveAsync(null, wait.Token), wait.Token);
             }
-            catch (PipelineStoppedException) when (!_stop.IsCancellationRequested)
+            catch (PipelineStoppedException) when (!StopToken.IsCancellationRequested)
             {
                 WriteVerbose($"-Timeout of {Timeout} s passed after {received} message(s); the socket stays open.");
                 return;
@@ -61,8 +59,4 @@ public sealed class ReceiveAioWebSocketCommand : PSCmdlet, IDisposable
             }
         }
     }
-
-    protected override void StopProcessing() => _stop.Cancel();
-
-    public void Dispose() => _stop.Dispose();
 }

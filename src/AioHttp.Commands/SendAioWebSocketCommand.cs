@@ -8,14 +8,12 @@ namespace AioHttp.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "AioWebSocket", DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(void))]
-public sealed class SendAioWebSocketCommand : PSCmdlet, IDisposable
+public sealed class SendAioWebSocketCommand : CancellableCmdlet
 {
     private const string PipelineSet = "Pipeline";
     private const string TextSet = "Text";
     private const string BinarySet = "Binary";
     private const string JsonSet = "Json";
-
-    private readonly CancellationTokenSource _stop = new();
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
@@ -45,17 +43,17 @@ public sealed class SendAioWebSocketCommand : PSCmdlet, IDisposable
         {
             var send = ParameterSetName switch
             {
-                TextSet => WebSocket.SendTextAsync(Text, _stop.Token),
-                BinarySet => WebSocket.SendBinaryAsync(Binary, _stop.Token),
+                TextSet => WebSocket.SendTextAsync(Text, StopToken),
+                BinarySet => WebSocket.SendBinaryAsync(Binary, StopToken),
                 JsonSet => SendJson(Json),
                 _ => RequestOptionsBinder.Unwrap(InputObject) switch
                 {
-                    string text => WebSocket.SendTextAsync(text, _stop.Token),
-                    byte[] bytes => WebSocket.SendBinaryAsync(bytes, _stop.Token),
+                    string text => WebSocket.SendTextAsync(text, StopToken),
+                    byte[] bytes => WebSocket.SendBinaryAsync(bytes, StopToken),
                     var other => SendJson(other),
                 },
             };
-            PipelineWait.Wait(send, _stop.Token);
+            PipelineWait.Wait(send, StopToken);
         }
         catch (Exception ex) when (ex is ClientException or ArgumentException)
         {
@@ -64,9 +62,5 @@ public sealed class SendAioWebSocketCommand : PSCmdlet, IDisposable
     }
 
     private Task SendJson(object? value) =>
-        WebSocket.SendTextAsync(PowerShellJsonSerializer.SerializeToUtf8(value, WebSocket.JsonSerializer), _stop.Token);
-
-    protected override void StopProcessing() => _stop.Cancel();
-
-    public void Dispose() => _stop.Dispose();
+        WebSocket.SendTextAsync(PowerShellJsonSerializer.SerializeToUtf8(value, WebSocket.JsonSerializer), StopToken);
 }
