@@ -11,21 +11,28 @@ namespace AioHttp.Commands;
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {
+    // ConvertFrom-Json's method is looked up on the first Json() call, not on import: import stays
+    // cheap, and most sessions never parse JSON through the engine.
+    private static readonly Lazy<MethodInfo?> ConvertFromJson = new(FindConvertFromJson);
+    private static Func<string, object?>? _engineParser;
+
     public void OnImport()
     {
         DependencyLoader.Register();
         PromptStop.Install();
-        var convert = FindConvertFromJson();
-        if (convert is null) return; // keeps the engine's JsonElement shaping
-        ClientResponse.JsonParser = text =>
-        {
-            // ConvertFromJson(string input, bool returnHashtable, int? maxDepth, out ErrorRecord error)
-            var args = new object?[] { text, false, 1024, null };
-            var result = convert.Invoke(null, args);
-            if (args[3] is ErrorRecord error)
-                throw new ClientPayloadException($"The body is not valid JSON: {error.Exception?.Message}", error.Exception);
-            return result;
-        };
+        _engineParser ??= ClientResponse.JsonParser; // once: a second import must not wrap our own parser
+        ClientResponse.JsonParser = ParseJson;
+    }
+
+    private static object? ParseJson(string text)
+    {
+        if (ConvertFromJson.Value is not { } convert) return _engineParser!(text); // keeps the engine's JsonElement shaping
+        // ConvertFromJson(string input, bool returnHashtable, int? maxDepth, out ErrorRecord error)
+        var args = new object?[] { text, false, 1024, null };
+        var result = convert.Invoke(null, args);
+        if (args[3] is ErrorRecord error)
+            throw new ClientPayloadException($"The body is not valid JSON: {error.Exception?.Message}", error.Exception);
+        return result;
     }
 
     private static MethodInfo? FindConvertFromJson()
