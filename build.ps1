@@ -4,7 +4,8 @@
     Builds, tests, demonstrates and benchmarks AioHttp.
 .DESCRIPTION
     Tasks:
-      Build  (default) the module into out/AioHttp (manifest, assemblies, en-US help, format and type files)
+      Build  (default) the module into out/AioHttp (manifest, assemblies precompiled ReadyToRun for this
+             platform when the SDK's crossgen can be restored, en-US help, format and type files)
       Help   compiles docs/help/*.md (platyPS schema 2.0.0) into MAML under out/AioHttp/en-US
       Test   builds, runs the xunit engine tests and the Pester tests against the local test server;
              the last line is "N passed, N failed, N skipped"; exits non-zero on any failure
@@ -81,7 +82,7 @@ function Get-ReadyToRunRuntime {
     $log = & dotnet restore $project -r $rid '-p:PublishReadyToRun=true' --nologo -v q 2>&1
     if ($LASTEXITCODE -eq 0) { return $rid }
     Write-Warning ("ReadyToRun is unavailable (restoring crossgen for $rid failed), so the module is built without " +
-        "precompiled code: it works the same, but a fresh pwsh JIT-compiles it on first use. $(@($log)[-3..-1] -join ' ')")
+        "precompiled code: it works the same, but a fresh pwsh JIT-compiles it on first use. $(@($log | Select-Object -Last 3) -join ' ')")
     $null
 }
 
