@@ -4,7 +4,8 @@
     Builds, tests, demonstrates and benchmarks AioHttp.
 .DESCRIPTION
     Tasks:
-      Build  (default) the module into out/AioHttp (manifest, assemblies, en-US help, format and type files)
+      Build  (default) the module into out/AioHttp (manifest, assemblies precompiled ReadyToRun for this
+             platform when the SDK's crossgen can be restored, en-US help, format and type files)
       Help   compiles docs/help/*.md (platyPS schema 2.0.0) into MAML under out/AioHttp/en-US
       Test   builds, runs the xunit engine tests and the Pester tests against the local test server;
              the last line is "N passed, N failed, N skipped"; exits non-zero on any failure
@@ -72,11 +73,37 @@ function Invoke-ChildPwsh {
     return $LASTEXITCODE
 }
 
+function Get-ReadyToRunRuntime {
+    # The runtime identifier to precompile for (this machine's), once crossgen for it restores; else
+    # $null after a visible note. The restore is the only step that needs the package registry.
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $rid = "$os-$([Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant())"
+    $project = Join-Path $Root 'src/AioHttp.Commands/AioHttp.Commands.csproj'
+    $log = & dotnet restore $project -r $rid '-p:PublishReadyToRun=true' --nologo -v q 2>&1
+    if ($LASTEXITCODE -eq 0) { return $rid }
+    Write-Warning ("ReadyToRun is unavailable (restoring crossgen for $rid failed), so the module is built without " +
+        "precompiled code: it works the same, but a fresh pwsh JIT-compiles it on first use. $(@($log | Select-Object -Last 3) -join ' ')")
+    $null
+}
+
 function Build-Module {
     Write-Step "Building the module ($Configuration) into $ModuleOut"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Force $ModuleOut
-    Invoke-Native dotnet @('build', (Join-Path $Root 'src/AioHttp.Commands/AioHttp.Commands.csproj'), '-c', $Configuration, '-o', $ModuleOut, '--nologo', '-v', 'q', '-clp:NoSummary')
+    $project = Join-Path $Root 'src/AioHttp.Commands/AioHttp.Commands.csproj'
+    $rid = Get-ReadyToRunRuntime
+    if ($rid) {
+        # The module's own assemblies are precompiled (ReadyToRun, the SDK's crossgen, as PowerShell
+        # ships itself): a fresh pwsh then runs the request path without JIT-compiling it first. The
+        # native code is for this machine's OS and architecture; elsewhere the same files still run,
+        # JIT-compiled from their IL. Crossgen comes from the package registry (the SDK picks the
+        # version); when it cannot be had, the module is built without it and says so.
+        Invoke-Native dotnet @('publish', $project, '-c', $Configuration, '-r', $rid, '--self-contained', 'false',
+            '-p:PublishReadyToRun=true', '-o', $ModuleOut, '--nologo', '-v', 'q', '-clp:NoSummary')
+    }
+    else {
+        Invoke-Native dotnet @('build', $project, '-c', $Configuration, '-o', $ModuleOut, '--nologo', '-v', 'q', '-clp:NoSummary')
+    }
     Get-ChildItem (Join-Path $Root 'Module') -File | Copy-Item -Destination $ModuleOut
     # PowerShell itself provides System.Management.Automation; never ship the reference assembly.
     Get-ChildItem $ModuleOut -Filter 'System.Management.Automation.dll' | Remove-Item -Force

@@ -151,6 +151,9 @@ switch ($Mode) {
     }
     'Loop' {
         $session = New-AioSession
+        # The type literal resolves only once the assembly of Invoke-RestMethod's module is loaded,
+        # which a fresh pwsh may not have done yet (nothing else here loads it first).
+        Import-Module Microsoft.PowerShell.Utility
         $web = [Microsoft.PowerShell.Commands.WebRequestSession]::new()
         try {
             # Warm-up of both: JIT, first connections.

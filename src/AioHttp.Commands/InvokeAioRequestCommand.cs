@@ -290,6 +290,9 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request)
     {
+        // One request and no pipeline input (a call in a foreach loop): nothing else is bound meanwhile,
+        // so it starts on this thread and saves the hop to the thread pool; the rest stays async.
+        if (_outFile is null && !Stream && _scriptBody is null && !MyInvocation.ExpectingInput) return StartHere(session, request);
         // A -Stream response, once written, is the caller's to read: stopping the pipeline later must not cancel it.
         if (_outFile is null) return InFlightRequests.Start(token => session.RequestAsync(request, token), keepOnceArrived: Stream, _stop.Token);
         var progress = new DownloadProgress();
@@ -297,6 +300,22 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         var download = InFlightRequests.Start(token => session.DownloadAsync(request, path, Resume, progress, token), keepOnceArrived: false, _stop.Token);
         _progressBar?.Track(Uri, download, progress);
         return download;
+    }
+
+    private Task<ClientResponse> StartHere(ClientSession session, RequestOptions request)
+    {
+        // The engine's continuations must not queue to a host's SynchronizationContext: this thread
+        // blocks waiting for them.
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return session.RequestAsync(request, _stop.Token);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
     }
 
     private void Flush()

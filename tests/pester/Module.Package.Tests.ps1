@@ -30,6 +30,19 @@ Describe 'The shipped module folder' {
         Test-ModuleManifest (Join-Path $ModuleFolder 'AioHttp.psd1') | Should -Not -BeNullOrEmpty
     }
 
+    It 'ships its own assemblies precompiled (ReadyToRun), so a fresh pwsh does not JIT the request path; DnsClient as its authors built it' {
+        # The corrected COR header's ManagedNativeHeader points at the ReadyToRun code; IL-only assemblies have none.
+        $precompiled = {
+            param($Path)
+            $stream = [IO.File]::OpenRead($Path)
+            try { [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
+            finally { $stream.Dispose() }
+        }
+        & $precompiled (Join-Path $ModuleFolder 'AioHttp.dll') | Should -BeTrue -Because 'build.ps1 publishes the engine ReadyToRun (a build warning says when crossgen could not be had)'
+        & $precompiled (Join-Path $ModuleFolder 'AioHttp.Commands.dll') | Should -BeTrue
+        & $precompiled (Join-Path $ModuleFolder 'Dependencies/DnsClient.dll') | Should -BeFalse
+    }
+
     It 'names its about topic about_AioHttp, cased as such' {
         Join-Path $ModuleFolder 'en-US' | Get-ChildItem -Filter 'about_*' | ForEach-Object Name | Should -Contain 'about_AioHttp.help.txt'
     }
