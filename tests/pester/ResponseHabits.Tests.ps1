@@ -214,6 +214,14 @@ Describe 'Responses beyond one process' {
         $d.Content | Should -BeOfType ([string])
     }
 
+    It 'leaves the password of a user:password@ URL out of the serialised response' {
+        $dir = New-TestFolder
+        $path = Join-Path $dir 'response.xml'
+        Invoke-AioRequest "http://alice:pw-in-url@$hostPort/get" | Export-Clixml $path
+        Get-Content -Raw $path | Should -Not -Match 'pw-in-url'
+        (Import-Clixml $path).Url | Should -BeExactly "http://$hostPort/get"
+    }
+
     It 'keeps them through Start-Job and Receive-Job' {
         $job = Start-Job -ScriptBlock {
             param($Module, $Url)
