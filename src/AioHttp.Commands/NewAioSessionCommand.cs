@@ -153,8 +153,10 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 Fingerprint = Fingerprint,
                 HttpVersion = RequestOptionsBinder.HttpVersion(HttpVersion),
                 UnixSocket = UnixSocket is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(UnixSocket),
-                Proxy = Proxy,
-                ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential),
+                // Credentials in the proxy URL move to ProxyAuth, so $s.Options.Proxy never shows a password
+                // (a -ProxyCredential wins over them, as the connector's rule already is).
+                Proxy = Proxy is { IsAbsoluteUri: true, UserInfo.Length: > 0 } ? new UriBuilder(Proxy) { UserName = "", Password = "" }.Uri : Proxy,
+                ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential) ?? (Proxy is null ? null : BasicAuth.FromUserInfo(Proxy)),
                 TrustEnv = TrustEnv,
                 MaximumResponseSize = MaximumResponseSize,
                 JsonParser = PowerShellJsonParser.Parse,

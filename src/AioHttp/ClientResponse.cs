@@ -36,7 +36,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
         _startedAt = startedAt;
         RequestInfo = requestInfo;
         History = history;
-        Cookies = cookies;
+        // PowerShell lists these as cookies (the Cookie table), C# still sees a dictionary.
+        Cookies = new ResponseCookieDictionary(cookies);
         Status = (int)message.StatusCode;
         Reason = message.ReasonPhrase ?? "";
         Version = message.Version;
@@ -66,11 +67,34 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
         var lineEncoding = (Charset is not null ? Charsets.GetEncoding(Charset) : null) ?? Utf8;
         var expected = Headers["Content-Encoding"] is null && ContentLength is { } declared && MayHaveBody(requestInfo.Method, Status) ? declared : (long?)null;
         Content = new ContentReader(source, timer, Release, lineEncoding, expected);
+        Content.Owner = this;
         _elapsed = Stopwatch.GetElapsedTime(startedAt);
     }
 
     public int Status { get; }
     public string Reason { get; }
+    /// <summary>Invoke-WebRequest's name for <see cref="Status"/>.</summary>
+    public int StatusCode => Status;
+    /// <summary>Invoke-WebRequest's name for <see cref="Reason"/>.</summary>
+    public string StatusDescription => Reason;
+
+    /// <summary>
+    /// Invoke-WebRequest's RawContent: the status line, the headers and the body text, as received
+    /// (decoded). The body is read first when it has not been; a body saved to a file, or one that
+    /// cannot be read, leaves the part after the headers empty.
+    /// </summary>
+    public string RawContent
+    {
+        get
+        {
+            var raw = new StringBuilder();
+            raw.Append("HTTP/").Append(Version.ToString(2)).Append(' ').Append(Status).Append(' ').Append(Reason).Append("\r\n");
+            foreach (var header in Headers) raw.Append(header.Key).Append(": ").Append(header.Value).Append("\r\n");
+            raw.Append("\r\n");
+            if (BodyText() is { } text) raw.Append(text);
+            return raw.ToString();
+        }
+    }
     /// <summary>Status below 400 (aiohttp's ok).</summary>
     public bool Ok => Status < 400;
     public string Method { get; }
@@ -106,7 +130,8 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     /// <summary>The whole body as bytes (aiohttp's read()); reads the rest from the network when streamed.</summary>
     public byte[] Read() => SyncWait.Run(ReadAsync);
 
-    public async Task<byte[]> ReadAsync(CancellationToken cancellationToken = default)
+    // Internal so PowerShell users do not see it: C# callers reach it through ClientResponseAsync.
+    internal async Task<byte[]> ReadAsync(CancellationToken cancellationToken = default)
     {
         if (_body is not null) return _body;
         if (SavedTo is not null)
@@ -125,14 +150,14 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     /// <summary>The body decoded as text (aiohttp's text()): the given encoding, else the charset, else UTF-8 for JSON, else detected.</summary>
     public string Text(string? encoding = null) => SyncWait.Run(token => TextAsync(encoding, token));
 
-    public async Task<string> TextAsync(string? encoding = null, CancellationToken cancellationToken = default)
+    internal async Task<string> TextAsync(string? encoding = null, CancellationToken cancellationToken = default)
     {
         var body = await ReadAsync(cancellationToken).ConfigureAwait(false);
         return Charsets.Decode(body, ResolveEncoding(encoding, body));
     }
 
     /// <summary>The encoding text is decoded with: explicit, else charset, else UTF-8 for JSON, else guessed from the bytes.</summary>
-    public Encoding ResolveEncoding(string? encoding, ReadOnlySpan<byte> body)
+    internal Encoding ResolveEncoding(string? encoding, ReadOnlySpan<byte> body)
     {
         if (!string.IsNullOrEmpty(encoding)) return Charsets.GetEncodingOrThrow(encoding);
         if (Charset is not null && Charsets.GetEncoding(Charset) is { } named) return named;
@@ -170,7 +195,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The body parsed as JSON (System.Text.Json); see <see cref="JsonText"/> for the checks.</summary>
-    public async Task<JsonDocument?> JsonDocumentAsync(bool checkContentType = true, CancellationToken cancellationToken = default)
+    internal async Task<JsonDocument?> JsonDocumentAsync(bool checkContentType = true, CancellationToken cancellationToken = default)
     {
         await ReadAsync(cancellationToken).ConfigureAwait(false);
         var text = JsonText(checkContentType);
@@ -184,7 +209,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The ClientResponseError for this response (whatever its status).</summary>
-    public ClientResponseException CreateStatusError() =>
+    internal ClientResponseException CreateStatusError() =>
         new($"{Status}, message='{Reason}', url='{Url}'", Status, RequestInfo, Headers, History, this);
 
     /// <summary>Frees the connection; an unread body is discarded (the connection is then not reused).</summary>
@@ -277,16 +302,35 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     /// </summary>
     internal void TakeTimerOwnership() => _ownsTimer = true;
 
-    /// <summary>The decoded body text, so that PowerShell's string conversion (ConvertFrom-Json) sees the body.</summary>
+    /// <summary>
+    /// The decoded body text, so that PowerShell's string conversion (ConvertFrom-Json) sees the body.
+    /// A response whose body is empty gives a one-line summary instead (status, method, URL without
+    /// user info), so that it does not show as a blank where PowerShell displays it (Get-Error).
+    /// </summary>
     public override string ToString()
     {
+        var text = ContentText();
+        return text.Length == 0 ? $"<ClientResponse {Status} {Reason}: {Method} {Url.WithoutUserInfo()}, empty body>" : text;
+    }
+
+    /// <summary>The body text, or a one-line note of why it cannot be had (what <see cref="Content"/> becomes as a string).</summary>
+    internal string ContentText() =>
+        BodyText(out var why) ?? $"<ClientResponse {Status} {Reason} {Url.WithoutUserInfo()}: body unavailable: {why}>";
+
+    // The body text, or null when it cannot be had: saved to a file, closed unread, failed.
+    private string? BodyText() => BodyText(out _);
+
+    private string? BodyText(out string? why)
+    {
+        why = null;
         try
         {
             return Text();
         }
         catch (Exception ex) when (ex is ClientException or InvalidOperationException or ObjectDisposedException)
         {
-            return $"<ClientResponse {Status} {Reason} {Url}: body unavailable: {ex.Message}>";
+            why = ex.Message;
+            return null;
         }
     }
 

@@ -79,6 +79,15 @@ public sealed class ContentReader
         ? _maximumSize switch { null => DefaultMaximumInMemory, 0 => Array.MaxLength, var given => Math.Min(given.Value, Array.MaxLength) }
         : _maximumSize ?? 0;
 
+    /// <summary>The response this body belongs to (set once, by the response).</summary>
+    internal ClientResponse? Owner { get; set; }
+
+    /// <summary>
+    /// The body text (the response's Text(): what is buffered, else the rest read now), so that a
+    /// PowerShell user's <c>$r.Content | ConvertFrom-Json</c> works as with Invoke-WebRequest.
+    /// </summary>
+    public override string ToString() => Owner?.ContentText() ?? nameof(ContentReader);
+
     /// <summary>True once the body has ended and every byte has been read.</summary>
     public bool AtEof => _eof && _pos == _len;
 

@@ -16,5 +16,6 @@ public sealed class RequestInfo
     /// <summary>The headers as sent, including defaults, cookies and Content-Type/Length.</summary>
     public HeaderCollection Headers { get; }
 
-    public override string ToString() => $"{Method} {Url}";
+    /// <summary>"METHOD URL", the URL without user info: this is what views and Get-Error show.</summary>
+    public override string ToString() => $"{Method} {Url.WithoutUserInfo()}";
 }

@@ -211,6 +211,7 @@ Describe 'Ctrl+C (PowerShell.Stop()) interrupts <Call> on a stalled -Stream resp
     @{ Call = '$r.Text()' }
     @{ Call = '$r.Json()' }
     @{ Call = '[string] $r' }
+    @{ Call = '$r.Content | ConvertFrom-Json' }
 ) {
     BeforeAll {
         $script:session = New-AioSession

@@ -127,12 +127,9 @@ internal sealed class ProxySelector : IWebProxy, ICredentials
             {
                 credential = new NetworkCredential(auth.Login, auth.Password);
             }
-            else if (uri.UserInfo.Length > 0)
+            else if (BasicAuth.FromUserInfo(uri) is { } fromUrl)
             {
-                var colon = uri.UserInfo.IndexOf(':');
-                var user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
-                var password = colon < 0 ? "" : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
-                credential = new NetworkCredential(user, password);
+                credential = new NetworkCredential(fromUrl.Login, fromUrl.Password);
             }
             var address = new UriBuilder(uri.Scheme, uri.Host, uri.Port).Uri;
             return new ProxyEntry(address, credential);
