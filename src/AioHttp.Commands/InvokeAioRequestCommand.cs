@@ -239,6 +239,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             if (Resume) ThrowArgumentError("ResumeWithoutOutFile", "-Resume continues a partial file and needs -OutFile <path> naming it. Add -OutFile, or drop -Resume.");
             return;
         }
+        if (FollowRelLink) ThrowArgumentError("OutFileWithFollowRelLink", "-OutFile and -FollowRelLink cannot be used together: every page would go to the same file. Drop -OutFile and save the pages' bodies yourself.");
         if (Stream) ThrowArgumentError("OutFileWithStream", "-OutFile and -Stream cannot be used together: -OutFile reads the body into the file, -Stream leaves it unread for you. Use one of them.");
         _outFile = OutFileTarget.Resolve(this, OutFile, Resume);
         if (GetVariableValue("ProgressPreference") is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore or "SilentlyContinue" or "Ignore"))
@@ -352,7 +353,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
                 _scriptBody = null;
                 if (failure is not null) task = InFlightRequests.FailedBy(task, failure);
             }
-            _inFlight.Add(Uri, task);
+            _inFlight.Add(request.Url, task);
             DrainInFlight();
             if (!task.IsCompletedSuccessfully || pages >= (MaximumFollowRelLink ?? int.MaxValue)) return;
             var page = task.Result;

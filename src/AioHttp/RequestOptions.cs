@@ -109,6 +109,12 @@ public sealed class RequestOptions
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(next);
+        if (Body is { IsReplayable: false } body)
+        {
+            throw new ClientException(
+                $"The next page ({next}) would need the request body again, but the body ({body.Description}) can only be sent once. " +
+                "Send a body that can be read again (a string, bytes, a file), or drop -FollowRelLink.");
+        }
         var copy = (RequestOptions)MemberwiseClone();
         copy.Url = next.ToString();
         copy.Encoded = true;

@@ -82,6 +82,20 @@ Describe 'Invoke-AioRequest -FollowRelLink' {
         $pages.ForEach({ $_.Json().page }) | Should -Be 1, 2, 5, 6
     }
 
+    It 'refuses to send a body that can be read only once to the next page' {
+        $tag = [guid]::NewGuid().ToString('n')
+        $result = Invoke-Failing { Invoke-AioRequest "$base/pages/1?count=3&tag=$tag" -Method PUT -Body { 'once' } -FollowRelLink }
+        $result.Output.Count | Should -Be 1
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].Exception.Message | Should -Match 'can only be sent once'
+        (Get-PageRequests $tag).Count | Should -Be 1
+    }
+
+    It 'refuses -FollowRelLink with -OutFile, since every page would go to one file' {
+        { Invoke-AioRequest "$base/pages/1" -FollowRelLink -OutFile (Join-Path $TestDrive 'p.json') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OutFileWithFollowRelLink*'
+    }
+
     It 'refuses -MaximumFollowRelLink <Value> naming the parameter' -ForEach @(@{ Value = -1 }, @{ Value = 0 }) {
         $err = { Invoke-AioRequest "$base/pages/1" -FollowRelLink -MaximumFollowRelLink $Value -ErrorAction Stop } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError*' -PassThru
