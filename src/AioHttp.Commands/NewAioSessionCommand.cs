@@ -128,7 +128,7 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [Parameter]
     [ValidateNotNull]
     [ValidateRange(400, 599)]
-    public int[] RetryOn { get; set; } = RetryPolicyDefaults.RetryOn;
+    public int[] RetryOn { get; set; } = ClientSessionOptions.DefaultRetryOn.ToArray();
 
     /// <summary>Retry POST and PATCH too.</summary>
     [Parameter]
