@@ -134,6 +134,21 @@ Describe 'Invoke-AioRequest -MaximumRetryCount' {
     }
 }
 
+Describe 'A request waiting to retry' {
+    It 'holds no connection slot: another request on a one-connection session finishes meanwhile' {
+        $s = New-AioSession -Limit 1
+        try {
+            $script = New-FailThenOk -Extra "Retry-After: 2`r`n"
+            $out = @($script.Url, "$base/get" | Invoke-AioRequest -Session $s -MaximumRetryCount 1 -RetryIntervalSec 0 -ThrottleLimit 2 -AsCompleted)
+            $out.Count | Should -Be 2
+            # The second input got the only slot while the first waited out its Retry-After.
+            "$($out[0].Url)" | Should -Be "$base/get"
+            $out[1].Attempts | Should -Be 2
+            $s.InUse | Should -Be 0
+        } finally { Close-AioSession $s }
+    }
+}
+
 Describe 'New-AioSession retry settings' {
     It 'retries every request of the session, and a request may turn it off' {
         $s = New-AioSession -MaximumRetryCount 1 -RetryIntervalSec 0
