@@ -44,6 +44,9 @@ internal sealed class RetryPolicy
     /// <summary>The backoff never grows past this (a server that wants longer says so in Retry-After).</summary>
     public static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(60);
 
+    /// <summary>The longest wait a .NET timer takes (int.MaxValue ms, about 24.8 days): Task.Delay refuses more.</summary>
+    private static readonly TimeSpan LongestWait = TimeSpan.FromMilliseconds(int.MaxValue);
+
     private readonly HashSet<int> _retryOn;
     private readonly Func<double> _random;
 
@@ -141,16 +144,16 @@ internal sealed class RetryPolicy
         value = value.Trim();
         if (value.All(char.IsAsciiDigit))
         {
-            // A huge number is still a number: it just means "not within any timeout".
-            return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 10_000_000
+            // A huge number is still a number: it just means "not within any timeout" (kept to the longest timer wait).
+            return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds < LongestWait.TotalSeconds
                 ? TimeSpan.FromSeconds(seconds)
-                : TimeSpan.FromSeconds(10_000_000);
+                : LongestWait;
         }
         if (DateTimeOffset.TryParseExact(value, HttpDateFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var date))
         {
             var wait = date - now;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            return wait <= TimeSpan.Zero ? TimeSpan.Zero : wait < LongestWait ? wait : LongestWait;
         }
         return null;
     }

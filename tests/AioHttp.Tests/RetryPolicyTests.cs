@@ -61,8 +61,14 @@ public class RetryPolicyTests
         Assert.Null(RetryPolicy.ParseRetryAfter(value, DateTimeOffset.UnixEpoch));
 
     [Fact]
-    public void An_enormous_retry_after_does_not_overflow() =>
-        Assert.True(RetryPolicy.ParseRetryAfter("99999999999999999999999", DateTimeOffset.UnixEpoch) > TimeSpan.FromDays(100));
+    public void An_enormous_retry_after_does_not_overflow_and_stays_a_wait_a_timer_can_take()
+    {
+        var wait = RetryPolicy.ParseRetryAfter("99999999999999999999999", DateTimeOffset.UnixEpoch)!.Value;
+        Assert.True(wait > TimeSpan.FromDays(24));
+        Assert.True(wait.TotalMilliseconds <= int.MaxValue);
+        var date = RetryPolicy.ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", DateTimeOffset.UnixEpoch)!.Value;
+        Assert.True(date.TotalMilliseconds <= int.MaxValue);
+    }
 
     [Fact]
     public void Post_and_patch_are_retried_on_a_status_only_when_allowed()
