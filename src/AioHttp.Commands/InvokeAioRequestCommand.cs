@@ -30,6 +30,9 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private RequestTraceWriter? _trace;
     // What Flush needs of each request in flight beyond its task: its method (for the error) and its -Verbose log.
     private readonly Dictionary<Task<ClientResponse>, (string Method, ConcurrentQueue<RequestTraceEvent>? Log)> _pending = new();
+    // Retry notices arrive on the requests' threads; only the pipeline thread may write them.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<RetryNotice> _retryNotices = new();
+    private bool _mayRetry;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Url")]
@@ -184,6 +187,35 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; } = 8;
 
+    /// <summary>How many times to try again after a retryable failure; unset: the session's (0 by default).</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? MaximumRetryCount { get; set; }
+
+    /// <summary>Seconds before the first retry (doubled per retry, ±20 %, at most 60); unset: the session's.</summary>
+    [Parameter]
+    [ValidateRange(0.0, SecondsRange.Max)]
+    public double? RetryIntervalSec { get; set; }
+
+    /// <summary>The statuses retried; unset: the session's (408, 429, 500, 502, 503, 504 by default).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [ValidateRange(400, 599)]
+    public int[]? RetryOn { get; set; }
+
+    /// <summary>Retry POST and PATCH too (they may have acted on the server already).</summary>
+    [Parameter]
+    public SwitchParameter RetryNonIdempotent { get; set; }
+
+    /// <summary>Invoke-RestMethod's -FollowRelLink: after each response, request its Link rel="next" page.</summary>
+    [Parameter]
+    public SwitchParameter FollowRelLink { get; set; }
+
+    /// <summary>With -FollowRelLink, the most pages in all (2 gives two pages); unset: until there is no next link.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MaximumFollowRelLink { get; set; }
+
     [Parameter]
     public SwitchParameter AsCompleted { get; set; }
 
@@ -215,6 +247,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             if (Resume) ThrowArgumentError("ResumeWithoutOutFile", "-Resume continues a partial file and needs -OutFile <path> naming it. Add -OutFile, or drop -Resume.");
             return;
         }
+        if (FollowRelLink) ThrowArgumentError("OutFileWithFollowRelLink", "-OutFile and -FollowRelLink cannot be used together: every page would go to the same file. Drop -OutFile and save the pages' bodies yourself.");
         if (Stream) ThrowArgumentError("OutFileWithStream", "-OutFile and -Stream cannot be used together: -OutFile reads the body into the file, -Stream leaves it unread for you. Use one of them.");
         _outFile = OutFileTarget.Resolve(this, OutFile, Resume);
         if (GetVariableValue("ProgressPreference") is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore or "SilentlyContinue" or "Ignore"))
@@ -234,6 +267,11 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             if (session.Closed) throw new SessionClosedException();
             LeakWarning.WriteIfAny(this, session);
             (request, _scriptBody) = RequestBuilder.Build(this, session);
+            if ((request.MaximumRetryCount ?? session.Options.MaximumRetryCount) > 0)
+            {
+                _mayRetry = true;
+                request.OnRetry = _retryNotices.Enqueue;
+            }
             _outFile?.Claim(Uri);
         }
         catch (Exception ex) when (ex is ClientException or ArgumentException or IOException or UnauthorizedAccessException)
@@ -246,8 +284,13 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         // Keep at most ThrottleLimit requests running; write what has finished meanwhile.
         while (_inFlight.Running >= ThrottleLimit)
         {
-            _inFlight.WaitForRunningBelow(ThrottleLimit, _stop.Token, _progressBar is null ? null : _progressBar.Update);
+            _inFlight.WaitForRunningBelow(ThrottleLimit, _stop.Token, Tick);
             Flush();
+        }
+        if (FollowRelLink)
+        {
+            FollowPages(session, request, log);
+            return;
         }
         var task = StartRequest(session, request);
         if (_scriptBody is { } scriptBody)
@@ -266,7 +309,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     {
         while (_inFlight.Count > 0)
         {
-            _inFlight.WaitForNext(_progressBar is null ? null : _progressBar.Update, _stop.Token);
+            _inFlight.WaitForNext(Tick, _stop.Token);
             Flush();
         }
         _finished = true;
@@ -286,6 +329,73 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         _inFlight.DisposeAll();
         _pending.Clear();
         _stop.Dispose();
+    }
+
+    // Runs every slice of a wait: download bars, and retry notices as they happen rather than at the end.
+    private Action? Tick => _progressBar is null && !_mayRetry ? null : OnTick;
+
+    private void OnTick()
+    {
+        _progressBar?.Update();
+        WriteRetryNotices();
+    }
+
+    private void WriteRetryNotices()
+    {
+        while (_retryNotices.TryDequeue(out var notice)) WriteVerbose(notice.ToString());
+    }
+
+    /// <summary>
+    /// -FollowRelLink: the request, then its rel="next" page, and so on, each page written before the
+    /// next is asked for, so a stopped pipeline (Select-Object -First) asks for no more. Earlier inputs
+    /// come out first. A page already fetched (a loop), -MaximumFollowRelLink pages in all, a failure
+    /// or a page without a next link ends it.
+    /// </summary>
+    private void FollowPages(ClientSession session, RequestOptions request, System.Collections.Concurrent.ConcurrentQueue<RequestTraceEvent>? log)
+    {
+        DrainInFlight();
+        var fetched = new HashSet<string>(StringComparer.Ordinal) { session.BuildUrl(request).ToString() };
+        for (var pages = 1; ; pages++)
+        {
+            var task = StartRequest(session, request);
+            if (_scriptBody is { } scriptBody)
+            {
+                var failure = scriptBody.Run(task, _stop.Token);
+                _scriptBody = null;
+                if (failure is not null) task = InFlightRequests.FailedBy(task, failure);
+            }
+            _inFlight.Add(request.Url, task);
+            _pending[task] = (request.Method, log);
+            DrainInFlight();
+            if (!task.IsCompletedSuccessfully || pages >= (MaximumFollowRelLink ?? int.MaxValue)) return;
+            var page = task.Result;
+            fetched.Add(page.Url.ToString());
+            if (!page.Links.TryGetValue("next", out var next)) return;
+            if (!fetched.Add(next.Url.ToString()))
+            {
+                WriteVerbose($"Not following rel=\"next\" to {next.Url}: that page was already fetched.");
+                return;
+            }
+            try
+            {
+                request = request.ForLink(session, page, next.Url);
+            }
+            catch (ClientException ex)
+            {
+                _failures.Report(ClientErrorRecord.ForRequest(ex, request.Method, next.Url.ToString()));
+                return;
+            }
+            log = _trace is null ? null : RequestTraceWriter.Attach(request);
+        }
+    }
+
+    private void DrainInFlight()
+    {
+        while (_inFlight.Count > 0)
+        {
+            _inFlight.WaitForNext(Tick, _stop.Token);
+            Flush();
+        }
     }
 
     private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request)
@@ -321,6 +431,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private void Flush()
     {
         _progressBar?.Update(); // closes the bars of downloads that have ended
+        WriteRetryNotices();
         var finished = _inFlight.TakeFinished();
         var taken = 0;
         try

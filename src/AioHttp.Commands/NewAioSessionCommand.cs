@@ -114,6 +114,26 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [ValidateRange(0L, long.MaxValue)]
     public long? MaximumResponseSize { get; set; }
 
+    /// <summary>How many times a request of the session is tried again after a retryable failure (0 = never).</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaximumRetryCount { get; set; }
+
+    /// <summary>Seconds before the first retry; doubled per retry with ±20 % jitter, at most 60.</summary>
+    [Parameter]
+    [ValidateRange(0.0, SecondsRange.Max)]
+    public double RetryIntervalSec { get; set; } = 1;
+
+    /// <summary>The statuses that are retried.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [ValidateRange(400, 599)]
+    public int[] RetryOn { get; set; } = ClientSessionOptions.DefaultRetryOn.ToArray();
+
+    /// <summary>Retry POST and PATCH too.</summary>
+    [Parameter]
+    public SwitchParameter RetryNonIdempotent { get; set; }
+
     protected override void EndProcessing()
     {
         if (UnsafeCookies && NoCookies)
@@ -160,6 +180,10 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 TrustEnv = TrustEnv,
                 MaximumResponseSize = MaximumResponseSize,
                 JsonParser = PowerShellJsonParser.Parse,
+                MaximumRetryCount = MaximumRetryCount,
+                RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
+                RetryOn = RetryOn,
+                RetryNonIdempotent = RetryNonIdempotent,
             };
             foreach (var server in NameServer ?? Array.Empty<string>()) options.NameServers.Add(server);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);

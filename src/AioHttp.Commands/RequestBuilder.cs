@@ -48,6 +48,10 @@ internal static class RequestBuilder
             Proxy = command.Proxy,
             ProxyAuth = RequestOptionsBinder.Auth(command.ProxyCredential),
             MaximumResponseSize = command.MaximumResponseSize,
+            MaximumRetryCount = command.MaximumRetryCount,
+            RetryInterval = RequestOptionsBinder.Seconds(command.RetryIntervalSec),
+            RetryOn = command.RetryOn,
+            RetryNonIdempotent = SwitchGiven(command, nameof(command.RetryNonIdempotent), command.RetryNonIdempotent),
         };
         RequestOptionsBinder.Query(command.Query, request);
         foreach (var header in RequestOptionsBinder.Headers(command.Headers)) request.Headers.Add(header);

@@ -42,6 +42,9 @@ public class ClientException : Exception
     public virtual string ErrorId => "ClientError";
 
     public virtual ClientErrorKind Kind => ClientErrorKind.Protocol;
+
+    /// <summary>The attempts the request made before failing with this error (1 when it was not retried).</summary>
+    public int Attempts { get; internal set; } = 1;
 }
 
 /// <summary>aiohttp's ClientResponseError: the server answered, but not as hoped.</summary>

@@ -99,13 +99,16 @@ internal sealed class ClientRequest
         foreach (var (name, value) in request.Cookies) InvalidHeaderException.ThrowIfInvalidCookie(name, value);
         // Credentials in the URL's user info are the caller's too: they follow the redirect rules.
         var auth = request.Auth ?? settings.Auth ?? UserInfo(url);
-        return new ClientRequest(method, url, headers, auth, request.Cookies.ToArray(), request.CookieJar ?? session.CookieJar)
+        var call = new ClientRequest(method, url, headers, auth, request.Cookies.ToArray(), request.CookieJar ?? session.CookieJar)
         {
             Body = PrepareBody(request, headers),
             Chunked = request.Chunked,
             ExpectContinue = request.ExpectContinue,
             HttpVersion = request.HttpVersion ?? settings.HttpVersion,
         };
+        // A followed link that left the credentials' origin: the session's go no further than the caller's.
+        if (request.WithoutCredentials) call.DropCredentials();
+        return call;
     }
 
     /// <summary>A websocket handshake of <paramref name="session"/>: aiohttp's ws_connect(url, headers=, origin=, auth=).</summary>

@@ -124,6 +124,17 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     /// <summary>True once the whole body is in memory.</summary>
     public bool IsBuffered => _body is not null;
     public bool Closed => Volatile.Read(ref _closed) != 0;
+    /// <summary>The attempts the request made to get this response (1 when it was not retried).</summary>
+    public int Attempts { get; internal set; } = 1;
+
+    /// <summary>
+    /// The Link header (RFC 8288) by relation type, as aiohttp's resp.links: "next", "last", ... (any
+    /// case) to the link's absolute URL and its other parameters. Empty without a Link header; a
+    /// malformed link is left out, never an error.
+    /// </summary>
+    public IReadOnlyDictionary<string, WebLink> Links => _links ??= LinkHeader.Parse(Headers.GetAll("Link"), Url);
+    private IReadOnlyDictionary<string, WebLink>? _links;
+
     /// <summary>The file the body was saved to (by a download), or null. Such a body is not kept in memory.</summary>
     public string? SavedTo { get; internal set; }
 

@@ -50,6 +50,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         CheckTimeout(options.SocketConnectTimeout, "SocketConnectTimeout");
         CheckTimeout(options.ReadTimeout, "ReadTimeout");
         CheckMaximumResponseSize(options.MaximumResponseSize);
+        RetryPolicy.Check(options.MaximumRetryCount, options.RetryInterval, options.RetryOn);
         if (options.BaseUrl is { } baseUrl) _baseUrl = ClientRequest.ParseBaseUrl(baseUrl);
         foreach (var (name, value) in options.Headers) InvalidHeaderException.ThrowIfInvalid(name, value);
         InvalidHeaderException.ThrowIfInvalidValue("User-Agent", options.UserAgent ?? "");
@@ -199,6 +200,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         var maximumSize = request.MaximumResponseSize ?? _settings.MaximumResponseSize;
         var allowRedirects = request.AllowRedirects && maxRedirects > 0;
         var connector = ConnectorFor(request); // before the timer: a refusal here leaves nothing to end
+        var retries = new Retries(RetryPolicy.For(request, _settings), request.OnRetry);
         var timer = new RequestTimer(request.Timeout ?? _settings.Timeout, request.ConnectTimeout ?? _settings.ConnectTimeout,
             request.ReadTimeout ?? _settings.ReadTimeout, cancellationToken);
         // One owner at a time (see RequestTimer): this method until the final response takes it.
@@ -209,7 +211,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             while (true)
             {
-                var response = await SendOnceAsync(connector, call, history.ToArray(), timer, startedAt, request.Trace).ConfigureAwait(false);
+                var response = await SendWithRetriesAsync(connector, call, history.ToArray(), timer, startedAt, retries, request.Trace).ConfigureAwait(false);
                 response.Content.LimitSize(maximumSize, $"{response.Method} {response.Url}");
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
@@ -268,19 +270,102 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
         {
             ownedTimer?.Dispose(); // stopped before the cause is read, so no clock fires meanwhile
-            var mapped = TransportErrors.Map(ex, timer, call.Url, connector);
+            var mapped = retries.Count(TransportErrors.Map(ex, timer, call.Url, connector));
             throw mapped is ClientException clientError ? clientError.ForRequest(call.Method, call.Url) : mapped;
         }
         catch (ClientException ex)
         {
             ownedTimer?.Dispose();
             ex.ForRequest(call.Method, call.Url); // the hop that failed
+            retries.Count(ex);
             throw;
         }
-        catch
+        catch (Exception ex)
         {
             ownedTimer?.Dispose();
+            retries.Count(ex);
             throw;
+        }
+    }
+
+    /// <summary>The attempts of one request so far, under its retry policy.</summary>
+    private sealed class Retries
+    {
+        public Retries(RetryPolicy policy, Action<RetryNotice>? onRetry)
+        {
+            Policy = policy;
+            OnRetry = onRetry;
+        }
+
+        public RetryPolicy Policy { get; }
+        public Action<RetryNotice>? OnRetry { get; }
+        public int Attempts { get; set; } = 1;
+        public bool Left => Attempts <= Policy.MaximumRetryCount;
+
+        /// <summary>Marks the request's error with the attempts it took.</summary>
+        public Exception Count(Exception error)
+        {
+            if (error is ClientException clientError) clientError.Attempts = Attempts;
+            return error;
+        }
+    }
+
+    /// <summary>
+    /// One hop, tried again under the retry policy: a status in RetryOn, or a failure before any response
+    /// byte. The failed response is closed (its connection and slot freed) before an asynchronous wait,
+    /// so a waiting retry holds no thread, connection or slot. A wait that would end past the total
+    /// timeout is not begun: the last response (or error) is the answer then.
+    /// </summary>
+    private async Task<ClientResponse> SendWithRetriesAsync(Connector connector, ClientRequest call,
+        IReadOnlyList<ClientResponse> history, RequestTimer timer, long startedAt, Retries retries, Action<RequestTraceEvent>? trace)
+    {
+        while (true)
+        {
+            ClientResponse? response = null;
+            Exception? failure = null;
+            try
+            {
+                response = await SendOnceAsync(connector, call, history, timer, startedAt, trace).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (retries.Left && !timer.Fired &&
+                ex is OperationCanceledException or HttpRequestException or IOException or ClientException)
+            {
+                failure = TransportErrors.Map(ex, timer, call.Url, connector);
+                if (!retries.Policy.RetriesFailure(call.Method, failure))
+                {
+                    if (ReferenceEquals(failure, ex)) throw;
+                    throw failure;
+                }
+            }
+            if (response is not null)
+            {
+                response.Attempts = retries.Attempts;
+                if (!retries.Left || !retries.Policy.RetriesStatus(call.Method, response.Status)) return response;
+            }
+
+            TimeSpan? retryAfter = response?.Status is 429 or 503
+                ? RetryPolicy.ParseRetryAfter(response.Headers["Retry-After"], DateTimeOffset.UtcNow)
+                : null;
+            var delay = retries.Policy.Delay(retries.Attempts, retryAfter);
+            if (timer.TotalRemaining is { } remaining && delay >= remaining)
+            {
+                // No time for another attempt: the answer is what we have.
+                if (response is not null) return response;
+                throw failure!;
+            }
+            var reason = response is not null ? $"{response.Status} {response.Reason}".TrimEnd() : failure!.Message;
+            if (call.Body is { IsReplayable: false } body)
+            {
+                response?.Close();
+                throw new ClientException(
+                    $"{call.Method} {call.Url} failed ({reason}) and would be retried, but its body ({body.Description}) can only be sent once, " +
+                    "so it cannot be sent again. Send a body that can be read again (a string, bytes, a file), or drop -MaximumRetryCount.", failure);
+            }
+            response?.Close();
+            retries.Attempts++;
+            retries.OnRetry?.Invoke(new RetryNotice(call.Method, call.Url, retries.Attempts, retries.Policy.MaximumRetryCount + 1, delay, reason));
+            await Task.Delay(delay, timer.TotalToken).ConfigureAwait(false);
+            timer.RestartConnect();
         }
     }
 

@@ -111,6 +111,21 @@ public sealed class ClientSessionOptions
     /// </summary>
     public long? MaximumResponseSize { get; set; }
 
+    /// <summary>How many times a failed request is tried again (-MaximumRetryCount); 0 = never.</summary>
+    public int MaximumRetryCount { get; set; }
+
+    /// <summary>The wait before the first retry (-RetryIntervalSec); it doubles per retry, ±20 %, at most 60 s.</summary>
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The statuses that are retried (-RetryOn); connection failures before any response byte are retried too.</summary>
+    public IReadOnlyList<int> RetryOn { get; set; } = DefaultRetryOn;
+
+    /// <summary>408, 429, 500, 502, 503 and 504: timeouts, rate limits, server and gateway failures.</summary>
+    public static IReadOnlyList<int> DefaultRetryOn => RetryPolicy.DefaultRetryOn;
+
+    /// <summary>Retry POST and PATCH on a status or a lost connection too (-RetryNonIdempotent).</summary>
+    public bool RetryNonIdempotent { get; set; }
+
     /// <summary>
     /// A copy that shares nothing changeable with this object: the lists are copied; every other setting
     /// is a value or immutable (strings, Uri, Version, BasicAuth, delegates), except the cookie jar, which
@@ -121,6 +136,7 @@ public sealed class ClientSessionOptions
         var copy = (ClientSessionOptions)MemberwiseClone();
         copy.Headers = new List<KeyValuePair<string, string>>(Headers);
         copy.NameServers = new List<string>(NameServers);
+        copy.RetryOn = Array.AsReadOnly(RetryOn.ToArray());
         return copy;
     }
 }

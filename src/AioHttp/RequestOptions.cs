@@ -21,10 +21,10 @@ public sealed class RequestOptions
     /// <summary>Send the URL exactly as given (yarl's encoded=True).</summary>
     public bool Encoded { get; set; }
 
-    public IList<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
+    public IList<KeyValuePair<string, string>> Headers { get; private set; } = new List<KeyValuePair<string, string>>();
 
     /// <summary>Cookies for this request only; they do not enter the jar.</summary>
-    public IList<KeyValuePair<string, string>> Cookies { get; } = new List<KeyValuePair<string, string>>();
+    public IList<KeyValuePair<string, string>> Cookies { get; private set; } = new List<KeyValuePair<string, string>>();
 
     /// <summary>Use this jar instead of the session's (the module's default session uses a fresh one per command).</summary>
     public AbstractCookieJar? CookieJar { get; set; }
@@ -86,4 +86,62 @@ public sealed class RequestOptions
     /// whatever thread the request runs on, in order; null = none, and then nothing is worded.
     /// </summary>
     public Action<RequestTraceEvent>? Trace { get; set; }
+
+    /// <summary>How many times to try again after a retryable failure; null = the session's.</summary>
+    public int? MaximumRetryCount { get; set; }
+
+    /// <summary>The wait before the first retry; null = the session's.</summary>
+    public TimeSpan? RetryInterval { get; set; }
+
+    /// <summary>The statuses retried; null = the session's.</summary>
+    public IReadOnlyList<int>? RetryOn { get; set; }
+
+    /// <summary>Retry POST and PATCH too; null = the session's.</summary>
+    public bool? RetryNonIdempotent { get; set; }
+
+    /// <summary>
+    /// Told of each retry before its wait, on the request's own thread (the engine has no console): the
+    /// cmdlet queues the notices and writes them as verbose lines from the pipeline thread.
+    /// </summary>
+    public Action<RetryNotice>? OnRetry { get; set; }
+
+    /// <summary>
+    /// The request for the next page of a paginated answer (-FollowRelLink): the same request at
+    /// <paramref name="next"/> (absolute, sent as it is), its credentials left behind when
+    /// <paramref name="page"/>'s origin is left, by the redirect rules (see RedirectPolicy).
+    /// </summary>
+    public RequestOptions ForLink(ClientSession session, ClientResponse page, Url next)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(next);
+        if (Body is { IsReplayable: false } body)
+        {
+            throw new ClientException(
+                $"The next page ({next}) would need the request body again, but the body ({body.Description}) can only be sent once. " +
+                "Send a body that can be read again (a string, bytes, a file), or drop -FollowRelLink.");
+        }
+        var copy = (RequestOptions)MemberwiseClone();
+        copy.Url = next.ToString();
+        copy.Encoded = true;
+        copy.Query = null;
+        copy.QueryString = null;
+        copy.Headers = new List<KeyValuePair<string, string>>(Headers);
+        copy.Cookies = new List<KeyValuePair<string, string>>(Cookies);
+        var policy = new RedirectPolicy(PreserveAuthorizationOnRedirect ?? session.Settings.PreserveAuthorizationOnRedirect,
+            AllowInsecureRedirect ?? session.Settings.AllowInsecureRedirect);
+        if (policy.Follow(page.Url, next, page, next.ToString()) || WithoutCredentials)
+        {
+            copy.WithoutCredentials = true;
+            copy.Auth = null;
+            copy.Cookies.Clear();
+            var headers = new List<KeyValuePair<string, string>>(copy.Headers);
+            RedirectPolicy.RemoveCredentialHeaders(headers);
+            copy.Headers = headers;
+        }
+        return copy;
+    }
+
+    /// <summary>Set once a followed link left the origin the caller's credentials (the session's too) were given for.</summary>
+    internal bool WithoutCredentials { get; private set; }
 }

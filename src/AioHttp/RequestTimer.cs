@@ -48,6 +48,12 @@ internal sealed class RequestTimer : IDisposable
 
     public CancellationToken CallerToken => _caller;
 
+    private readonly long _startedAt = Environment.TickCount64;
+
+    /// <summary>Time left before the total timeout fires, or null when there is none (retries must not wait past it).</summary>
+    public TimeSpan? TotalRemaining =>
+        Total is { } t ? TimeSpan.FromMilliseconds(Math.Max(0, _startedAt + (long)t.TotalMilliseconds - Environment.TickCount64)) : null;
+
     /// <summary>Time left for the connect phase (pool wait plus connect), or null when there is no connect timeout.</summary>
     public TimeSpan? ConnectRemaining =>
         Connect is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, Volatile.Read(ref _connectDeadline) - Environment.TickCount64));

@@ -24,6 +24,7 @@ public class ClientSessionSettingsTests
         if (t == typeof(Version)) return Equals(current, System.Net.HttpVersion.Version20) ? System.Net.HttpVersion.Version11 : System.Net.HttpVersion.Version20;
         if (t == typeof(BasicAuth)) return new BasicAuth("mallory");
         if (t == typeof(AbstractCookieJar)) return new DummyCookieJar();
+        if (t == typeof(IReadOnlyList<int>)) return new[] { 418 };
         if (typeof(Delegate).IsAssignableFrom(t))
         {
             // Any signature: a lambda that returns the default of its return type.

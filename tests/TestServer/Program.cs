@@ -34,6 +34,7 @@ StreamingEndpoints.Map(app);
 ContentEndpoints.Map(app);
 UploadEndpoints.Map(app);
 HeaderEndpoints.Map(app);
+PagingEndpoints.Map(app);
 DiagnosticsEndpoints.Map(app);
 WebSocketEndpoints.Map(app);
 ScriptedServer.Map(app);

@@ -15,7 +15,22 @@ Describe 'Switches that override a session setting' {
         $overriding = (Get-Command Invoke-AioRequest).Parameters.Values |
             Where-Object { $_.SwitchParameter -and $session.ContainsKey($_.Name) -and $_.Name -notin [System.Management.Automation.PSCmdlet]::CommonParameters } |
             ForEach-Object Name | Sort-Object
-        $overriding | Should -Be @('AllowInsecureRedirect', 'PreserveAuthorizationOnRedirect', 'SkipCertificateCheck', 'SkipHttpErrorCheck')
+        $overriding | Should -Be @('AllowInsecureRedirect', 'PreserveAuthorizationOnRedirect', 'RetryNonIdempotent', 'SkipCertificateCheck', 'SkipHttpErrorCheck')
+    }
+
+    It '-RetryNonIdempotent:$false leaves a POST alone on a session that retries POST' {
+        $s = New-AioSession -MaximumRetryCount 1 -RetryIntervalSec 0 -RetryNonIdempotent
+        try {
+            $fail = @(@{ send = "HTTP/1.1 503 Service Unavailable`r`nContent-Length: 0`r`nConnection: close`r`n`r`n" })
+            $ok = @(@{ send = "HTTP/1.1 200 OK`r`nContent-Length: 2`r`nConnection: close`r`n`r`nok" })
+            $script = New-RawScript -Connections @((, $fail) + (, $ok))
+            (Invoke-AioRequest $script.Url -Session $s -Method POST -Body 'x').Status | Should -Be 200
+            $script = New-RawScript -Connections @((, $fail) + (, $ok))
+            $r = Invoke-AioRequest $script.Url -Session $s -Method POST -Body 'x' -RetryNonIdempotent:$false -SkipHttpErrorCheck
+            $r.Status | Should -Be 503
+            @(Get-RawReceived $script).Count | Should -Be 1
+        }
+        finally { Close-AioSession $s }
     }
 
     It '-SkipCertificateCheck:$false checks the certificate on a session made with -SkipCertificateCheck' {
