@@ -254,6 +254,16 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             _progressBar = new DownloadProgressBar(this);
     }
 
+    // The session's settings, copied once per session rather than per input record (Options makes a copy).
+    internal ClientSessionOptions SettingsFor(ClientSession session)
+    {
+        if (!ReferenceEquals(_settingsOf, session)) (_settingsOf, _settings) = (session, session.Options);
+        return _settings!;
+    }
+
+    private ClientSession? _settingsOf;
+    private ClientSessionOptions? _settings;
+
     private void ThrowArgumentError(string errorId, string message) =>
         ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, null));
 
@@ -267,7 +277,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             if (session.Closed) throw new SessionClosedException();
             LeakWarning.WriteIfAny(this, session);
             (request, _scriptBody) = RequestBuilder.Build(this, session);
-            if ((request.MaximumRetryCount ?? session.Options.MaximumRetryCount) > 0)
+            if ((request.MaximumRetryCount ?? SettingsFor(session).MaximumRetryCount) > 0)
             {
                 _mayRetry = true;
                 request.OnRetry = _retryNotices.Enqueue;

@@ -109,7 +109,7 @@ internal static class RequestBuilder
                 // JSON text (an Import-Csv column, a here-string) is sent as it is, not encoded again as a JSON string.
                 var json = RequestOptionsBinder.Unwrap(command.Json) is string text && RequestOptionsBinder.IsJsonText(text)
                     ? System.Text.Encoding.UTF8.GetBytes(text)
-                    : PowerShellJsonSerializer.SerializeToUtf8(command.Json, session.Options.JsonSerializer);
+                    : PowerShellJsonSerializer.SerializeToUtf8(command.Json, command.SettingsFor(session).JsonSerializer);
                 request.Body = new BytesPayload(json, contentType ?? "application/json");
                 break;
             default:
