@@ -149,7 +149,7 @@ public class ClientSessionSettingsTests
         session.RemoveHeader("X-Token");
 
         Assert.Equal("old", held["X-Token"]);
-        Assert.Equal(1, held.Count);
+        Assert.Single(held);
     }
 
     [Fact]
