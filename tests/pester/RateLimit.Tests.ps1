@@ -95,6 +95,19 @@ Describe 'New-AioSession -RateLimit' {
         $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.55
     }
 
+    It 'counts each page of -FollowRelLink as a start' {
+        $s = New-AioSession -RateLimit '5/s'
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $pages = @(Invoke-AioRequest "$base/pages/1?count=4" -Session $s -FollowRelLink)
+            $watch.Stop()
+        }
+        finally { Close-AioSession $s }
+        $pages.Count | Should -Be 4
+        # Four starts at 5/s: at least 0.6 s from the first to the last.
+        $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.55
+    }
+
     It 'shows the rate and the requests waiting on the session' {
         $s = New-AioSession -RateLimit '2/s' -RateLimitPerHost '100/m'
         try {
