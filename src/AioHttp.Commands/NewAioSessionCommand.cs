@@ -134,6 +134,16 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [Parameter]
     public SwitchParameter RetryNonIdempotent { get; set; }
 
+    /// <summary>Request starts across the session: 'N/s', 'N/m' or 'N/h', spaced evenly (no burst).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RateLimit { get; set; }
+
+    /// <summary>Request starts per host and port, in the same form.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RateLimitPerHost { get; set; }
+
     protected override void EndProcessing()
     {
         if (UnsafeCookies && NoCookies)
@@ -184,6 +194,8 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
                 RetryOn = RetryOn,
                 RetryNonIdempotent = RetryNonIdempotent,
+                RateLimit = RateLimit,
+                RateLimitPerHost = RateLimitPerHost,
             };
             foreach (var server in NameServer ?? Array.Empty<string>()) options.NameServers.Add(server);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);

@@ -210,12 +210,22 @@ internal sealed class ClientRequest
 
     /// <summary>
     /// Waits for this hop's slot under the session's Limit. The connect clock covers the wait (as in
-    /// aiohttp) and runs anew for each hop.
+    /// aiohttp) and runs anew for each hop. Under a rate limit the hop first waits for its start time:
+    /// before the slot, so a waiting start holds no connection, and outside the connect clock (the
+    /// spacing is the caller's choice, not a slow server); the total timeout and the caller still end it.
     /// </summary>
-    public ValueTask<ConnectionLease> AcquireSlotAsync(ConnectionLimiter limiter, RequestTimer timer)
+    public ValueTask<ConnectionLease> AcquireSlotAsync(ConnectionLimiter limiter, RateLimiter? rate, RequestTimer timer)
     {
+        if (rate is not null) return AcquireAfterStartAsync(limiter, rate, timer);
         timer.RestartConnect();
         return limiter.AcquireAsync(timer, Url);
+    }
+
+    private async ValueTask<ConnectionLease> AcquireAfterStartAsync(ConnectionLimiter limiter, RateLimiter rate, RequestTimer timer)
+    {
+        await rate.WaitAsync(timer, Url).ConfigureAwait(false);
+        timer.RestartConnect();
+        return await limiter.AcquireAsync(timer, Url).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -22,6 +22,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private readonly Connector _connector;
     // The slots under Limit, one count for every connector of the session (aiohttp's connector limit).
     private readonly ConnectionLimiter _limiter;
+    // Spaces request starts under RateLimit/RateLimitPerHost; null when neither is set (nothing to wait for).
+    private readonly RateLimiter? _rateLimiter;
     private readonly HostResolver _resolver;
     private readonly ProxySelector? _proxy;
     // Requests with their own proxy, TLS or connect-attempt settings need a connector of their own.
@@ -61,6 +63,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         _proxy = ProxySelector.FromOptions(options);
         CheckUnixSocket(options);
         _limiter = new ConnectionLimiter(options.Limit);
+        _rateLimiter = RateLimiter.For(options);
         _connector = new Connector(options, _resolver, _proxy);
     }
 
@@ -162,6 +165,16 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
 
     /// <summary>The session's slots under Limit, shared by HTTP requests and websockets.</summary>
     internal ConnectionLimiter Limiter => _limiter;
+
+    /// <summary>Request starts allowed across the session ("20/s"), or null when there is no limit.</summary>
+    public string? RateLimit => _rateLimiter?.SessionRate?.ToString();
+    /// <summary>Request starts allowed per host and port ("5/s"), or null when there is no limit.</summary>
+    public string? RateLimitPerHost => _rateLimiter?.HostRate?.ToString();
+    /// <summary>Requests waiting now for their start time under RateLimit or RateLimitPerHost.</summary>
+    public int RateLimitWaiting => _rateLimiter?.Waiting ?? 0;
+
+    /// <summary>The session's start spacing (null without a rate), shared by HTTP requests and websockets.</summary>
+    internal RateLimiter? RateLimiter => _rateLimiter;
 
     public Task<ClientResponse> GetAsync(string url, CancellationToken cancellationToken = default) =>
         RequestAsync(new RequestOptions(url), cancellationToken);
@@ -413,7 +426,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         var (message, requestInfo) = call.ToHttpRequestMessage();
         message.Options.Set(Connector.TimerKey, timer);
         trace?.Invoke(RequestTraceText.Request(requestInfo, message.Version));
-        var lease = await call.AcquireSlotAsync(_limiter, timer).ConfigureAwait(false);
+        var lease = await call.AcquireSlotAsync(_limiter, _rateLimiter, timer).ConfigureAwait(false);
 
         HttpResponseMessage httpResponse;
         timer.StartRead();

@@ -127,6 +127,15 @@ public sealed class ClientSessionOptions
     public bool RetryNonIdempotent { get; set; }
 
     /// <summary>
+    /// Request starts across the session (-RateLimit): "N/s", "N/m" or "N/h", spaced 1/N of the period
+    /// apart with no burst (curl's --rate); retries, redirects and followed links count. Null = none.
+    /// </summary>
+    public string? RateLimit { get; set; }
+
+    /// <summary>Request starts per host and port (-RateLimitPerHost), in the same form; null = none.</summary>
+    public string? RateLimitPerHost { get; set; }
+
+    /// <summary>
     /// A copy that shares nothing changeable with this object: the lists are copied; every other setting
     /// is a value or immutable (strings, Uri, Version, BasicAuth, delegates), except the cookie jar, which
     /// is shared on purpose.

@@ -52,7 +52,7 @@ internal static class WebSocketConnector
         ConnectionLease lease;
         try
         {
-            lease = await request.AcquireSlotAsync(session.Limiter, timer).ConfigureAwait(false);
+            lease = await request.AcquireSlotAsync(session.Limiter, session.RateLimiter, timer).ConfigureAwait(false);
         }
         catch
         {
