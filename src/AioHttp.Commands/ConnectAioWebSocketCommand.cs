@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Security;
 
 namespace AioHttp.Commands;
 
@@ -36,6 +37,17 @@ public sealed class ConnectAioWebSocketCommand : CancellableCmdlet
     public string? Origin { get; set; }
 
     [Parameter]
+    [ValidateSet("Basic", "Bearer", "Digest")]
+    public string? Authentication { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter]
+    public SecureString? Token { get; set; }
+
+    [Parameter]
     [ValidateRange(SecondsRange.MinPositive, SecondsRange.Max)]
     public double? Heartbeat { get; set; }
 
@@ -60,6 +72,7 @@ public sealed class ConnectAioWebSocketCommand : CancellableCmdlet
             var options = new WebSocketConnectOptions(Uri)
             {
                 Origin = Origin,
+                Auth = RequestOptionsBinder.Auth(Authentication, Credential, Token),
                 Heartbeat = RequestOptionsBinder.Seconds(Heartbeat),
                 ReceiveTimeout = RequestOptionsBinder.Seconds(ReceiveTimeout),
                 Compress = Compress,

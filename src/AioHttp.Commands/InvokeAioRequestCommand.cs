@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Security;
 
 namespace AioHttp.Commands;
 
@@ -72,6 +73,13 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
+
+    [Parameter]
+    [ValidateSet("Basic", "Bearer", "Digest")]
+    public string? Authentication { get; set; }
+
+    [Parameter]
+    public SecureString? Token { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = BodySet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Security;
 
 namespace AioHttp.Commands;
 
@@ -50,6 +51,13 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
+
+    [Parameter]
+    [ValidateSet("Basic", "Bearer", "Digest")]
+    public string? Authentication { get; set; }
+
+    [Parameter]
+    public SecureString? Token { get; set; }
 
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
@@ -171,7 +179,7 @@ public sealed class NewAioSessionCommand : PSCmdlet
                     ? ClientSessionOptions.DefaultSocketConnectTimeout
                     : ConnectTimeout > 0 ? TimeSpan.FromSeconds(ConnectTimeout) : null,
                 ReadTimeout = ReadTimeout > 0 ? TimeSpan.FromSeconds(ReadTimeout) : null,
-                Auth = RequestOptionsBinder.Auth(Credential),
+                Auth = RequestOptionsBinder.Auth(Authentication, Credential, Token),
                 MaxRedirects = MaximumRedirection,
                 PreserveAuthorizationOnRedirect = PreserveAuthorizationOnRedirect,
                 AllowInsecureRedirect = AllowInsecureRedirect,

@@ -20,7 +20,7 @@ internal static class RequestBuilder
         var request = new RequestOptions(command.Uri, command.Method)
         {
             Encoded = command.Encoded,
-            Auth = RequestOptionsBinder.Auth(command.Credential),
+            Auth = RequestOptionsBinder.Auth(command.Authentication, command.Credential, command.Token),
             AllowRedirects = !command.NoRedirect,
             MaxRedirects = command.MaximumRedirection,
             PreserveAuthorizationOnRedirect = SwitchGiven(command, nameof(command.PreserveAuthorizationOnRedirect), command.PreserveAuthorizationOnRedirect),

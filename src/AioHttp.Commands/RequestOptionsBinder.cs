@@ -1,6 +1,8 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using System.Net;
+using System.Security;
 
 namespace AioHttp.Commands;
 
@@ -230,6 +232,43 @@ internal static class RequestOptionsBinder
         credential is null || credential == PSCredential.Empty
             ? null
             : new BasicAuth(credential.UserName, credential.GetNetworkCredential().Password ?? "");
+
+    private static readonly string[] AuthenticationNames = { "Basic", "Bearer", "Digest" };
+
+    /// <summary>
+    /// -Authentication with -Credential or -Token: Basic (the default for -Credential alone) and Digest
+    /// take -Credential, Bearer takes -Token. A mismatch names the parameters to give.
+    /// </summary>
+    public static Authenticator? Auth(string? authentication, PSCredential? credential, SecureString? token)
+    {
+        if (credential == PSCredential.Empty) credential = null;
+        // ValidateSet lets any case through: the canonical name, for the switch and the messages.
+        authentication = AuthenticationNames.FirstOrDefault(name => string.Equals(name, authentication, StringComparison.OrdinalIgnoreCase));
+        if (credential is not null && token is not null)
+            throw new ArgumentException("-Token and -Credential cannot be used together: give -Credential with -Authentication Basic or Digest, or -Token with -Authentication Bearer.");
+        switch (authentication)
+        {
+            case null:
+                if (token is not null)
+                    throw new ArgumentException("-Token needs -Authentication Bearer: add -Authentication Bearer.");
+                return Auth(credential);
+            case "Bearer":
+                if (credential is not null)
+                    throw new ArgumentException("-Authentication Bearer takes -Token, not -Credential: give the token as a SecureString with -Token.");
+                if (token is null)
+                    throw new ArgumentException("-Authentication Bearer needs -Token: give the token as a SecureString (Read-Host -AsSecureString, or ConvertTo-SecureString).");
+                return new BearerAuth(new NetworkCredential("", token).Password);
+            default:
+                if (token is not null)
+                    throw new ArgumentException($"-Token is for -Authentication Bearer; -Authentication {authentication} takes -Credential.");
+                if (credential is null)
+                    throw new ArgumentException($"-Authentication {authentication} needs -Credential (Get-Credential, or a PSCredential).");
+                var password = credential.GetNetworkCredential().Password ?? "";
+                return authentication == "Digest"
+                    ? new DigestAuth(credential.UserName, password)
+                    : new BasicAuth(credential.UserName, password);
+        }
+    }
 
     /// <summary>-HttpVersion as Invoke-WebRequest spells it: 1.0 (a real HTTP/1.0 request), 1.1, 2 or 2.0.</summary>
     public static Version HttpVersion(string version) => version switch

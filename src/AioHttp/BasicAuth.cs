@@ -3,7 +3,7 @@ using System.Text;
 namespace AioHttp;
 
 /// <summary>HTTP Basic credentials: aiohttp's BasicAuth (login, password, encoding latin-1 by default).</summary>
-public sealed class BasicAuth
+public sealed class BasicAuth : Authenticator
 {
     public BasicAuth(string login, string password = "", Encoding? encoding = null)
     {
@@ -34,6 +34,10 @@ public sealed class BasicAuth
 
     /// <summary>The Authorization header value.</summary>
     public string Encode() => "Basic " + Convert.ToBase64String(Encoding.GetBytes(Login + ":" + Password));
+
+    public override string Scheme => "Basic";
+
+    internal override string? Authorize(string method, Url url) => Encode();
 
     public override string ToString() => $"BasicAuth({Login})";
 }

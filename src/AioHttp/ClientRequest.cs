@@ -29,11 +29,11 @@ internal sealed class ClientRequest
 
     private readonly List<KeyValuePair<string, string>> _headers;
     private IReadOnlyList<KeyValuePair<string, string>> _cookies;
-    private BasicAuth? _auth;
+    private Authenticator? _auth;
     private Url _url;
     private Uri? _uri; // _url as a Uri, made once per hop (the message, the jar and the response's cookies all use it)
 
-    private ClientRequest(string method, Url url, List<KeyValuePair<string, string>> headers, BasicAuth? auth,
+    private ClientRequest(string method, Url url, List<KeyValuePair<string, string>> headers, Authenticator? auth,
         IReadOnlyList<KeyValuePair<string, string>> cookies, AbstractCookieJar jar)
     {
         Method = method;
@@ -74,7 +74,7 @@ internal sealed class ClientRequest
     public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
 
     /// <summary>The caller's credentials for this hop (the URL's user info, per hop, when none were given).</summary>
-    public BasicAuth? Auth => _auth ?? UserInfo(Url);
+    public Authenticator? Auth => _auth ?? UserInfo(Url);
 
     /// <summary>Cookies are kept by http(s) URL: a ws or wss URL stands for the same origin as http or https.</summary>
     public Uri CookieUri => Url.Scheme switch
@@ -144,7 +144,7 @@ internal sealed class ClientRequest
             hasAuthorization |= string.Equals(field.Key, "Authorization", StringComparison.OrdinalIgnoreCase);
             fields.Add(field);
         }
-        if (!hasAuthorization && Auth is { } auth) fields.Add(new("Authorization", auth.Encode()));
+        if (!hasAuthorization && Auth?.Authorize(Method, Url) is { } authorization) fields.Add(new("Authorization", authorization));
 
         var overridden = new HashSet<string>(_cookies.Select(c => c.Key), StringComparer.Ordinal);
         foreach (var cookie in Jar.FilterCookies(CookieUri))
@@ -240,6 +240,9 @@ internal sealed class ClientRequest
         if (setCookies.Length > 0) Jar.UpdateCookies(setCookies, CookieUri, onRejected);
         return setCookies;
     }
+
+    /// <summary>Whether the caller gave an Authorization header, which wins over the credentials.</summary>
+    public bool HasAuthorizationHeader => _headers.Any(h => string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A redirect to another origin: the caller's credentials stay behind (see <see cref="RedirectPolicy"/>).</summary>
     public void DropCredentials()

@@ -220,12 +220,18 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         RequestTimer? ownedTimer = timer;
         var startedAt = Stopwatch.GetTimestamp();
         var history = new List<ClientResponse>();
+        var authResends = 0;
         try
         {
             while (true)
             {
                 var response = await SendWithRetriesAsync(connector, call, history.ToArray(), timer, startedAt, retries, request.Trace).ConfigureAwait(false);
                 response.Content.LimitSize(maximumSize, $"{response.Method} {response.Url}");
+                if (await AnsweredChallengeAsync(call, response, authResends).ConfigureAwait(false))
+                {
+                    authResends++;
+                    continue;
+                }
                 var location = DecodeLocation(response.Headers["Location"]);
                 if (!allowRedirects || !IsRedirect(response.Status) || location is null)
                 {
@@ -299,6 +305,33 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             retries.Count(ex);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A 401 with a Digest challenge the request's <see cref="DigestAuth"/> can answer: the response is
+    /// read and let go, and true says to send the same hop again, now with Authorization.
+    /// </summary>
+    private static async Task<bool> AnsweredChallengeAsync(ClientRequest call, ClientResponse response, int resends)
+    {
+        if (response.Status != 401 || call.Auth is not DigestAuth digest || call.HasAuthorizationHeader) return false;
+        try
+        {
+            if (!digest.Learn(call.Url, response.Headers.GetAll("WWW-Authenticate"), resends)) return false;
+        }
+        catch
+        {
+            response.Close();
+            throw;
+        }
+        await ReadBodyAsync(response).ConfigureAwait(false);
+        response.Close();
+        if (call.Body is { IsReplayable: false } body)
+        {
+            throw new ClientException(
+                $"The server answered 401 with a Digest challenge, so the request must go again with credentials, but its body ({body.Description}) can only be sent once. " +
+                "Send a body that can be read again (a string, bytes, a file).");
+        }
+        return true;
     }
 
     /// <summary>The attempts of one request so far, under its retry policy.</summary>

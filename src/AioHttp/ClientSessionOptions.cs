@@ -47,7 +47,8 @@ public sealed class ClientSessionOptions
     /// <summary>The longest gap between two reads (headers included); null = none.</summary>
     public TimeSpan? ReadTimeout { get; set; }
 
-    public BasicAuth? Auth { get; set; }
+    /// <summary>Credentials for every request (Basic, Bearer or Digest; a DigestAuth keeps its challenges for the session).</summary>
+    public Authenticator? Auth { get; set; }
 
     public int MaxRedirects { get; set; } = 10;
 
@@ -137,7 +138,7 @@ public sealed class ClientSessionOptions
 
     /// <summary>
     /// A copy that shares nothing changeable with this object: the lists are copied; every other setting
-    /// is a value or immutable (strings, Uri, Version, BasicAuth, delegates), except the cookie jar, which
+    /// is a value or immutable (strings, Uri, Version, BasicAuth, delegates; a DigestAuth's challenges are shared on purpose), except the cookie jar, which
     /// is shared on purpose.
     /// </summary>
     internal ClientSessionOptions Snapshot()

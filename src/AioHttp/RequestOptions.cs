@@ -40,7 +40,8 @@ public sealed class RequestOptions
     /// <summary>Send Expect: 100-continue and wait for the server's go-ahead before the body (aiohttp's expect100=True).</summary>
     public bool ExpectContinue { get; set; }
 
-    public BasicAuth? Auth { get; set; }
+    /// <summary>Credentials for this request (Basic, Bearer or Digest); null = the session's (or the URL's user info).</summary>
+    public Authenticator? Auth { get; set; }
 
     public bool AllowRedirects { get; set; } = true;
     public int? MaxRedirects { get; set; }

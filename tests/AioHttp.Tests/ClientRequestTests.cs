@@ -84,11 +84,11 @@ public class ClientRequestTests
         using var without = Session();
         var fromRequest = new RequestOptions("http://user:pw@example.com/") { Auth = new BasicAuth("request") };
 
-        Assert.Equal("request", ClientRequest.ForHttp(withSessionAuth, fromRequest).Auth!.Login);
-        Assert.Equal("session", ClientRequest.ForHttp(withSessionAuth, new RequestOptions("http://user:pw@example.com/")).Auth!.Login);
-        var fromUrl = ClientRequest.ForHttp(without, new RequestOptions("http://user:pw@example.com/")).Auth!;
+        Assert.Equal("request", ((BasicAuth)ClientRequest.ForHttp(withSessionAuth, fromRequest).Auth!).Login);
+        Assert.Equal("session", ((BasicAuth)ClientRequest.ForHttp(withSessionAuth, new RequestOptions("http://user:pw@example.com/")).Auth!).Login);
+        var fromUrl = (BasicAuth)ClientRequest.ForHttp(without, new RequestOptions("http://user:pw@example.com/")).Auth!;
         Assert.Equal(("user", "pw"), (fromUrl.Login, fromUrl.Password));
-        var ws = ClientRequest.ForWebSocket(without, new WebSocketConnectOptions("ws://user:pw@example.com/")).Auth!;
+        var ws = (BasicAuth)ClientRequest.ForWebSocket(without, new WebSocketConnectOptions("ws://user:pw@example.com/")).Auth!;
         Assert.Equal(("user", "pw"), (ws.Login, ws.Password));
     }
 

@@ -22,7 +22,7 @@ public class ClientSessionSettingsTests
         if (t == typeof(TimeSpan)) return (current is TimeSpan ts ? ts : TimeSpan.Zero) + TimeSpan.FromSeconds(7);
         if (t == typeof(Uri)) return new Uri("http://changed.example:3128/");
         if (t == typeof(Version)) return Equals(current, System.Net.HttpVersion.Version20) ? System.Net.HttpVersion.Version11 : System.Net.HttpVersion.Version20;
-        if (t == typeof(BasicAuth)) return new BasicAuth("mallory");
+        if (t == typeof(BasicAuth) || t == typeof(Authenticator)) return new BasicAuth("mallory");
         if (t == typeof(AbstractCookieJar)) return new DummyCookieJar();
         if (t == typeof(IReadOnlyList<int>)) return new[] { 418 };
         if (typeof(Delegate).IsAssignableFrom(t))

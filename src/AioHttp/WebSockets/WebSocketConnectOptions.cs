@@ -35,8 +35,8 @@ public sealed class WebSocketConnectOptions
     /// <summary>A larger incoming message closes the socket with 1009 and an error; 0 = no limit.</summary>
     public long MaxMessageSize { get; set; } = DefaultMaxMessageSize;
 
-    /// <summary>Basic credentials for the handshake; null = the session's (or the URL's user info).</summary>
-    public BasicAuth? Auth { get; set; }
+    /// <summary>Credentials for the handshake (Basic, Bearer or Digest); null = the session's (or the URL's user info).</summary>
+    public Authenticator? Auth { get; set; }
 
     /// <summary>How long a close waits for the peer's close frame (aiohttp's ws_close timeout, 10 s).</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(10);

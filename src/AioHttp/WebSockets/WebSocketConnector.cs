@@ -15,8 +15,26 @@ internal static class WebSocketConnector
         WebSocketConnectOptions options, CancellationToken cancellationToken)
     {
         var request = ClientRequest.ForWebSocket(session, options);
-        var url = request.Url;
         CheckOptions(options);
+        // A Digest challenge (a 401 to the upgrade) is answered by asking again, as for HTTP requests.
+        for (var resends = 0; ; resends++)
+        {
+            try
+            {
+                return await ConnectOnceAsync(session, connector, options, request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WSServerHandshakeException ex) when (ex.Status == 401 && request.Auth is DigestAuth && !request.HasAuthorizationHeader && ex.Headers is not null)
+            {
+                // Learn's own refusal (a challenge it cannot answer) must surface, so it runs here, not in the filter.
+                if (!((DigestAuth)request.Auth).Learn(request.Url, ex.Headers.GetAll("WWW-Authenticate"), resends)) throw;
+            }
+        }
+    }
+
+    private static async Task<ClientWebSocket> ConnectOnceAsync(ClientSession session, Connector connector,
+        WebSocketConnectOptions options, ClientRequest request, CancellationToken cancellationToken)
+    {
+        var url = request.Url;
 
         var socket = new NetWebSocket();
         var wsOptions = socket.Options;
