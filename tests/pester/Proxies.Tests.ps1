@@ -60,17 +60,50 @@ BeforeAll {
         [pscustomobject]@{ Listener = $listener; PowerShell = $ps; Port = $listener.LocalEndpoint.Port; Log = $log }
     }
 
+    # An https:// proxy: TLS (a throwaway self-signed certificate) in front of tinyproxy, each
+    # connection's bytes copied both ways after the handshake, so tinyproxy's log shows what the
+    # client asked the proxy for inside the TLS.
+    function Start-TlsProxy($Backend) {
+        $key = [Security.Cryptography.RSA]::Create(2048)
+        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=localhost', $key, 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $selfSigned = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+        # SslStream needs the key with the certificate in a form the platform can use: round-trip through PKCS#12.
+        $certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($selfSigned.Export('Pfx'), $null)
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+            param($listener, $certificate, $backendPort)
+            while ($true) {
+                $client = $listener.AcceptTcpClient() # ends the loop with an error when the listener stops
+                try {
+                    $tls = [Net.Security.SslStream]::new($client.GetStream())
+                    $tls.AuthenticateAsServer($certificate)
+                    $backend = [Net.Sockets.TcpClient]::new('127.0.0.1', $backendPort)
+                    $plain = $backend.GetStream()
+                    # Left open until the listener's process ends: a test peer, and the client closes its side.
+                    $null = $tls.CopyToAsync($plain)
+                    $null = $plain.CopyToAsync($tls)
+                }
+                catch { $client.Dispose() }
+            }
+        }).AddArgument($listener).AddArgument($certificate).AddArgument($Backend.Port)
+        $null = $ps.BeginInvoke()
+        [pscustomobject]@{ Listener = $listener; PowerShell = $ps; Port = $listener.LocalEndpoint.Port; Url = "https://127.0.0.1:$($listener.LocalEndpoint.Port)" }
+    }
+
     $script:socks = Start-Microsocks 'open'
     $script:authSocks = Start-Microsocks 'auth' 'sockuser' 's0cks-pass'
     $script:socks4 = Start-Socks4Peer
     $script:tinyproxy = if (Get-Command tinyproxy -CommandType Application -ErrorAction SilentlyContinue) { Start-Tinyproxy 'proxies' }
+    $script:tlsProxy = if ($tinyproxy) { Start-TlsProxy $tinyproxy }
 }
 
 AfterAll {
     Stop-Peer $socks
     Stop-Peer $authSocks
     Stop-Peer $tinyproxy
-    if ($socks4) { $socks4.Listener.Stop(); $socks4.PowerShell.Dispose() }
+    foreach ($peer in $socks4, $tlsProxy) { if ($peer) { $peer.Listener.Stop(); $peer.PowerShell.Dispose() } }
 }
 
 Describe 'A SOCKS5 proxy (-Proxy socks5://, against microsocks)' {
@@ -244,18 +277,40 @@ Describe 'Proxy URLs that are not accepted' {
     }
 }
 
-Describe 'An HTTPS proxy (-Proxy https://)' {
-    It 'is accepted, shown on the session, and spoken to over TLS' {
-        if (-not $tinyproxy) { Set-ItResult -Skipped -Because 'tinyproxy is not installed (apt-get install tinyproxy-bin)' }
-        # tinyproxy speaks plain HTTP: a client that opens TLS to it fails the handshake, and tinyproxy
-        # never sees a request line, which shows the https:// proxy URL reached .NET's TLS-to-proxy path.
+Describe 'An HTTPS proxy (-Proxy https://, TLS in front of tinyproxy)' {
+    BeforeEach {
+        if (-not $tlsProxy) { Set-ItResult -Skipped -Because 'tinyproxy is not installed (apt-get install tinyproxy-bin)' }
+    }
+
+    It 'speaks TLS to the proxy and sends http requests in absolute form inside it' {
         $m = New-Marker
-        $s = New-AioSession -Proxy "https://127.0.0.1:$($tinyproxy.Port)"
+        $s = New-AioSession -Proxy $tlsProxy.Url -SkipCertificateCheck
         try {
-            $s.Proxy | Should -Be "https://127.0.0.1:$($tinyproxy.Port)/"
+            $s.Proxy | Should -Be "$($tlsProxy.Url)/"
+            (Invoke-AioRequest "$($srv.http)/get?$m" -Session $s).Status | Should -Be 200
+            Get-ProxyLog $tinyproxy "GET http://127.0.0.1:$httpPort/get?$m" | Should -HaveCount 1
+        }
+        finally { Close-AioSession $s }
+    }
+
+    It 'tunnels https requests through CONNECT inside the TLS to the proxy' {
+        $before = (Get-ProxyLog $tinyproxy "CONNECT 127.0.0.1:$httpsPort").Count
+        $s = New-AioSession -SkipCertificateCheck
+        try {
+            (Invoke-AioRequest "$($srv.https)/get" -Session $s -Proxy $tlsProxy.Url).Status | Should -Be 200
+            (Get-ProxyLog $tinyproxy "CONNECT 127.0.0.1:$httpsPort").Count | Should -Be ($before + 1)
+        }
+        finally { Close-AioSession $s }
+    }
+
+    It 'checks the proxy''s certificate like a server''s: an untrusted one is refused, nothing reaches the proxy' {
+        $m = New-Marker
+        $s = New-AioSession -Proxy $tlsProxy.Url
+        try {
             $err = $null
             Invoke-AioRequest "$($srv.http)/get?$m" -Session $s -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
-            $err[0].Exception | Should -BeOfType ([AioHttp.ClientException])
+            $err[0].Exception | Should -BeOfType ([AioHttp.ClientConnectorException])
+            $err[0].Exception.Message | Should -Match 'certificate'
             Get-ProxyLog $tinyproxy $m | Should -BeNullOrEmpty
         }
         finally { Close-AioSession $s }
