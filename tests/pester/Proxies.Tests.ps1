@@ -427,3 +427,18 @@ Import-Module '$module'
         Get-ProxyLog $tinyproxy $m3 | Should -BeNullOrEmpty -Because '-NoProxy goes direct'
     }
 }
+
+Describe 'A proxy variable the default session cannot use' {
+    It 'is an InvalidArgument error naming the variable, not a silent direct request' {
+        $module = if ($env:AIOHTTP_MODULE) { $env:AIOHTTP_MODULE } else { Join-Path $PSScriptRoot '../../out/AioHttp/AioHttp.psd1' }
+        $script = @"
+`$env:HTTP_PROXY = 'ftp://127.0.0.1:21'
+Import-Module '$module'
+try { Invoke-AioRequest '$($srv.http)/get' -ErrorAction Stop; 'sent' } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
+"@
+        $pwsh = Get-PwshCommand
+        $output = @(& $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1)
+        $output[0] | Should -BeLike 'InvalidArgument*' -Because ($output | Out-String)
+        $output[1] | Should -Match "HTTP_PROXY.*scheme 'ftp' is not supported"
+    }
+}
