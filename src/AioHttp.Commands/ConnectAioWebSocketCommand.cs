@@ -62,6 +62,9 @@ public sealed class ConnectAioWebSocketCommand : CancellableCmdlet
     [ValidateRange(0L, long.MaxValue)]
     public long MaxMessageSize { get; set; } = WebSocketConnectOptions.DefaultMaxMessageSize;
 
+    [Parameter]
+    public SwitchParameter NoProxy { get; set; }
+
     protected override void BeginProcessing() => _failures = new FailureReporter(this);
 
     protected override void ProcessRecord()
@@ -77,6 +80,7 @@ public sealed class ConnectAioWebSocketCommand : CancellableCmdlet
                 ReceiveTimeout = RequestOptionsBinder.Seconds(ReceiveTimeout),
                 Compress = Compress,
                 MaxMessageSize = MaxMessageSize,
+                NoProxy = NoProxy,
             };
             foreach (var protocol in Protocol ?? []) options.Protocols.Add(protocol);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);

@@ -35,13 +35,16 @@ public sealed class DefaultSession : IModuleAssemblyCleanup
     internal static ClientSession CreateForVariable() => new(CommandDefaults(new CookieJar()));
 
     // What every session the cmdlets make without New-AioSession's parameters has: the module's
-    // User-Agent, errors for 4xx/5xx, JSON shaped as ConvertFrom-Json shapes it.
+    // User-Agent, errors for 4xx/5xx, JSON shaped as ConvertFrom-Json shapes it, and the proxies in
+    // HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY, read when the session is made, as
+    // Invoke-WebRequest takes them (behind a corporate proxy the first request must just work).
     private static ClientSessionOptions CommandDefaults(AbstractCookieJar jar) => new()
     {
         UserAgent = UserAgent,
         CookieJar = jar,
         RaiseForStatus = true,
         JsonParser = PowerShellJsonParser.Parse,
+        TrustEnv = true,
     };
 
     /// <summary>AioHttp/x.y.z plus the running PowerShell's version, e.g. "AioHttp/0.1.0 PowerShell/7.6.9".</summary>

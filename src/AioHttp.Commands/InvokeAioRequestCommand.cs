@@ -160,6 +160,9 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public PSCredential? ProxyCredential { get; set; }
 
     [Parameter]
+    public SwitchParameter NoProxy { get; set; }
+
+    [Parameter]
     public SwitchParameter SkipHttpErrorCheck { get; set; }
 
     [Parameter]

@@ -47,6 +47,7 @@ internal static class RequestBuilder
             Fingerprint = command.Fingerprint,
             Proxy = command.Proxy,
             ProxyAuth = RequestOptionsBinder.Auth(command.ProxyCredential),
+            NoProxy = command.NoProxy,
             MaximumResponseSize = command.MaximumResponseSize,
             MaximumRetryCount = command.MaximumRetryCount,
             RetryInterval = RequestOptionsBinder.Seconds(command.RetryIntervalSec),

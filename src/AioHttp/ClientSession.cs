@@ -187,7 +187,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (Closed) throw new SessionClosedException();
-        return WebSocketConnector.ConnectAsync(this, _connector, options, cancellationToken);
+        // -NoProxy: the same direct connector an HTTP request with NoProxy gets.
+        var connector = options.NoProxy ? ConnectorFor(new RequestOptions(options.Url) { NoProxy = true }) : _connector;
+        return WebSocketConnector.ConnectAsync(this, connector, options, cancellationToken);
     }
 
     public Task<ClientWebSocket> WebSocketConnectAsync(string url, CancellationToken cancellationToken = default) =>
@@ -427,9 +429,17 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
                      request.Fingerprint is not null;
         var attemptLimit = Connector.AttemptLimit(request.ConnectTimeout ?? _settings.ConnectTimeout, request.SocketConnectTimeout ?? _settings.SocketConnectTimeout);
         var ownConnectTimeout = attemptLimit != _connector.AttemptTimeout;
-        if (request.Proxy is null && request.ProxyAuth is null && !ownTls && !ownConnectTimeout) return _connector;
+        // -NoProxy on a session without a proxy changes nothing.
+        var ownProxy = request.Proxy is not null || request.ProxyAuth is not null || request.NoProxy && _proxy is not null;
+        if (!ownProxy && !ownTls && !ownConnectTimeout) return _connector;
         ProxySelector? proxy = _proxy;
-        if (request.Proxy is not null || request.ProxyAuth is not null)
+        if (request.NoProxy)
+        {
+            if (request.Proxy is not null || request.ProxyAuth is not null)
+                throw new ArgumentException("NoProxy cannot be used with Proxy or ProxyCredential: give -NoProxy to go direct, or -Proxy to go through a proxy.");
+            proxy = null;
+        }
+        else if (request.Proxy is not null || request.ProxyAuth is not null)
         {
             if (_settings.UnixSocket is not null)
                 throw new ArgumentException("A proxy cannot be used with a session made with -UnixSocket: its requests go straight to the socket.");

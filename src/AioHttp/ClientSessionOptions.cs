@@ -96,13 +96,16 @@ public sealed class ClientSessionOptions
     /// <summary>Resolve names through these DNS servers ("host[:port]", port 53 by default) instead of the system resolver.</summary>
     public IList<string> NameServers { get; private set; } = new List<string>();
 
-    /// <summary>An HTTP proxy (http://[user:password@]host:port) for every request; https goes through CONNECT.</summary>
+    /// <summary>
+    /// A proxy for every request: http:// or https:// (https targets go through CONNECT), socks4://,
+    /// socks4a:// or socks5:// ([user:password@]host:port; SOCKS4 takes a user id only).
+    /// </summary>
     public Uri? Proxy { get; set; }
 
     /// <summary>Credentials for the proxy; they win over credentials in the proxy URL.</summary>
     public BasicAuth? ProxyAuth { get; set; }
 
-    /// <summary>Read HTTP_PROXY / HTTPS_PROXY / NO_PROXY (any case) when the session is made (aiohttp's trust_env).</summary>
+    /// <summary>Read HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY (any case) when the session is made (aiohttp's trust_env).</summary>
     public bool TrustEnv { get; set; }
 
     /// <summary>

@@ -70,6 +70,9 @@ public sealed class RequestOptions
     /// <summary>A proxy for this request only; null = the session's.</summary>
     public Uri? Proxy { get; set; }
 
+    /// <summary>Go direct, past the session's proxy (given or from the environment); not with <see cref="Proxy"/>.</summary>
+    public bool NoProxy { get; set; }
+
     /// <summary>Skip (true) or apply (false) certificate checks for this request; null = the session's.</summary>
     public bool? SkipCertificateCheck { get; set; }
 

@@ -41,13 +41,35 @@ public class ProxySelectorTests
     }
 
     [Theory]
-    [InlineData("https://proxy.test:3128", "scheme 'https'")]
-    [InlineData("socks5://proxy.test:1080", "scheme 'socks5'")]
+    [InlineData("ftp://proxy.test:21", "scheme 'ftp'")]
+    [InlineData("socks6://proxy.test:1080", "scheme 'socks6'")]
     [InlineData("http://proxy.test:3128/path", "no path")]
+    [InlineData("socks4://user:secret@proxy.test:1080", "user id but no password")]
     public void Malformed_proxy_urls_are_refused_naming_the_problem(string url, string expected)
     {
         var ex = Assert.Throws<ArgumentException>(() => ProxySelector.Create(new Uri(url), null, false, new Hashtable()));
         Assert.Contains(expected, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("https://proxy.test:3129", "https://proxy.test:3129/")]
+    [InlineData("socks4://proxy.test:1081", "socks4://proxy.test:1081/")]
+    [InlineData("SOCKS4A://proxy.test:1082", "socks4a://proxy.test:1082/")]
+    [InlineData("socks5://proxy.test", "socks5://proxy.test:1080/")]
+    public void Https_and_socks_proxies_are_handed_on_socks_defaulting_to_port_1080(string url, string expected)
+    {
+        var proxy = ProxySelector.Create(new Uri(url), null, false, new Hashtable())!;
+        Assert.Equal(new Uri(expected), proxy.GetProxy(new Uri("http://site.test/")));
+        Assert.Equal(new Uri(expected), proxy.GetProxy(new Uri("wss://site.test/")));
+    }
+
+    [Fact]
+    public void All_proxy_covers_the_schemes_without_a_variable_of_their_own()
+    {
+        var proxy = FromEnv(("ALL_PROXY", "socks5://all:1080"), ("https_proxy", "http://secure:3128"))!;
+        Assert.Equal(new Uri("socks5://all:1080/"), proxy.GetProxy(new Uri("http://site.test/")));
+        Assert.Equal(new Uri("http://secure:3128/"), proxy.GetProxy(new Uri("https://site.test/")));
+        Assert.Equal(new Uri("socks5://all:1080/"), FromEnv(("all_proxy", "socks5://all:1080"))!.GetProxy(new Uri("https://site.test/")));
     }
 
     [Fact]
@@ -93,5 +115,7 @@ public class ProxySelectorTests
         var b = ProxySelector.Create(new Uri("http://p.test:1"), new BasicAuth("u", "2"), false, new Hashtable())!;
         Assert.NotEqual(a.Key, b.Key);
         Assert.Equal(a.Key, a.WithAuth(new BasicAuth("u", "1")).Key);
+        var socks = ProxySelector.Create(new Uri("socks5://p.test:1"), new BasicAuth("u", "1"), false, new Hashtable())!;
+        Assert.NotEqual(a.Key, socks.Key);
     }
 }

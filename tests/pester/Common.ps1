@@ -209,8 +209,24 @@ function Start-Tinyproxy([string] $Name, [string] $BasicAuth) {
     [pscustomobject]@{ Process = $process; Port = $port; Url = "http://127.0.0.1:$port"; Log = $log }
 }
 
+function Start-Microsocks([string] $Name, [string] $User, [string] $Password) {
+    # Debian's microsocks (a SOCKS5 server) on a free loopback port, asking for $User/$Password when
+    # given; it logs each tunnel ("client[n] 127.0.0.1: connected to host:port") to stderr, kept in Log.
+    # Returns Process, Port, Url (socks5://127.0.0.1:port) and Log, or $null when microsocks is not
+    # installed (tests then skip); stop it with Stop-Peer.
+    if (-not (Get-Command microsocks -CommandType Application -ErrorAction SilentlyContinue)) { return $null }
+    $port = Get-FreeTcpPort
+    $log = Join-Path $TestDrive "microsocks-$Name.log"
+    $arguments = @('-i', '127.0.0.1', '-p', $port) + $(if ($User) { '-u', $User, '-P', $Password })
+    $process = Start-Process microsocks -ArgumentList $arguments -PassThru `
+        -RedirectStandardOutput "$log.out" -RedirectStandardError $log
+    Wait-Until { (Test-TcpPort $port) -or $process.HasExited } "microsocks ($Name) on port $port"
+    if ($process.HasExited) { throw "microsocks ($Name) exited: $(Get-Content $log -Raw)" }
+    [pscustomobject]@{ Process = $process; Port = $port; Url = "socks5://127.0.0.1:$port"; Log = $log }
+}
+
 function Stop-Peer($Peer) {
-    # Stops a peer process a test started (dnsmasq, tinyproxy); $null is fine.
+    # Stops a peer process a test started (dnsmasq, tinyproxy, microsocks); $null is fine.
     if ($Peer -and -not $Peer.Process.HasExited) { $Peer.Process.Kill(); $null = $Peer.Process.WaitForExit(5000) }
 }
 

@@ -42,18 +42,21 @@ BeforeAll {
         './client.key'           = $srv.tls.clientKey
     }
     # Peers some examples talk to, started once: tinyproxy (open, and asking for the example's
-    # proxyuser/proxy-password) and dnsmasq answering the example's app.internal.test.
+    # proxyuser/proxy-password), microsocks for the example's socks5://127.0.0.1:1080, and dnsmasq
+    # answering the example's app.internal.test.
     $script:peers = @{}
     if (Get-Command tinyproxy -CommandType Application -ErrorAction SilentlyContinue) {
         $peers.OpenProxy = Start-Tinyproxy 'help-open'
         $peers.AuthProxy = Start-Tinyproxy 'help-auth' 'proxyuser proxy-password'
     }
+    $peers.Socks = Start-Microsocks 'help'
     $peers.Dns = Start-Dnsmasq -Domain 'internal.test'
     $script:proxyVariables = 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'
 
     # Why an example cannot run here, or $null when it can.
     function script:Get-MissingPeer([string] $Code) {
         if ($Code -match '127\.0\.0\.1:8888' -and -not $peers.OpenProxy) { return 'tinyproxy is not installed (apt-get install tinyproxy)' }
+        if ($Code -match '127\.0\.0\.1:1080' -and -not $peers.Socks) { return 'microsocks is not installed (apt-get install microsocks)' }
         if ($Code -match '-NameServer' -and -not $peers.Dns) { return 'dnsmasq is not installed (apt-get install dnsmasq)' }
         if ($Code -match '(?m)^\s*curl ' -and -not (Get-Command curl -CommandType Application -ErrorAction SilentlyContinue)) { return 'curl is not installed' }
         $null
@@ -66,6 +69,7 @@ BeforeAll {
         $replace['https://localhost:8443'] = & { if ($Code -match '-ClientCertificate') { $srv.tls.clientAuth } else { $srv.https } } | ForEach-Object { $_ -replace '127\.0\.0\.1', 'localhost' }
         $replace['wss://localhost:8443'] = $replace['https://localhost:8443'] -replace '^https', 'wss'
         if ($peers.OpenProxy) { $replace['http://127.0.0.1:8888'] = if ($Code -match 'ProxyCredential') { $peers.AuthProxy.Url } else { $peers.OpenProxy.Url } }
+        if ($peers.Socks) { $replace['socks5://127.0.0.1:1080'] = $peers.Socks.Url }
         if ($peers.Dns) { $replace['127.0.0.1:5353'] = $peers.Dns.Server }
         foreach ($swap in $replace.GetEnumerator()) { $Code = $Code.Replace($swap.Key, $swap.Value) }
         $folder = New-TestFolder

@@ -260,8 +260,8 @@ Describe 'Proxy errors' {
     It 'a malformed HTTP_PROXY is an error when a -TrustEnv session is made, naming the variable' {
         $saved = $env:HTTP_PROXY
         try {
-            $env:HTTP_PROXY = 'socks5://127.0.0.1:1080'
-            { New-AioSession -TrustEnv } | Should -Throw -ExpectedMessage '*HTTP_PROXY*socks5*'
+            $env:HTTP_PROXY = 'ftp://127.0.0.1:21'
+            { New-AioSession -TrustEnv } | Should -Throw -ExpectedMessage '*HTTP_PROXY*ftp*'
         }
         finally { $env:HTTP_PROXY = $saved }
     }

@@ -60,6 +60,9 @@ internal sealed class Connector : IDisposable
 
     public TlsSettings Tls { get; }
 
+    /// <summary>The proxies this connector goes through, or null when it connects direct.</summary>
+    public ProxySelector? Proxy => _proxy;
+
     /// <summary>The longest one connection attempt may take (TCP, proxy CONNECT, TLS); null = none.</summary>
     public TimeSpan? AttemptTimeout { get; }
 

@@ -4,9 +4,11 @@ using System.Net;
 namespace AioHttp;
 
 /// <summary>
-/// Which HTTP proxy a request goes through: the session's (or request's) proxy, or with trust_env
-/// the HTTP_PROXY / HTTPS_PROXY / NO_PROXY environment read when the session is made. Unlike .NET's
-/// WebProxy it never exempts loopback targets on its own: only NO_PROXY does (as in aiohttp).
+/// Which proxy a request goes through: the session's (or request's) proxy, or with trust_env the
+/// HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY environment read when the session is made. Unlike
+/// .NET's WebProxy it never exempts loopback targets on its own: only NO_PROXY does (as in aiohttp).
+/// The proxy itself may be http://, https:// (TLS to the proxy) or SOCKS (socks4, socks4a, socks5):
+/// SocketsHttpHandler speaks all of them, and still connects to the proxy through our ConnectCallback.
 /// </summary>
 internal sealed class ProxySelector : IWebProxy, ICredentials
 {
@@ -43,11 +45,13 @@ internal sealed class ProxySelector : IWebProxy, ICredentials
         if (!trustEnv)
         {
             if (auth is not null)
-                throw new ArgumentException("ProxyCredential was given without a proxy: give -Proxy too, or -TrustEnv to take the proxy from HTTP_PROXY / HTTPS_PROXY.");
+                throw new ArgumentException("ProxyCredential was given without a proxy: give -Proxy too, or -TrustEnv to take the proxy from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY.");
             return null;
         }
-        var http = Variable(environment, "http_proxy") is { } h ? ProxyEntry.Parse(h.Value, h.Name, auth) : null;
-        var https = Variable(environment, "https_proxy") is { } s ? ProxyEntry.Parse(s.Value, s.Name, auth) : null;
+        // ALL_PROXY covers the target schemes that have no variable of their own (curl's rule).
+        var all = Variable(environment, "all_proxy") is { } a ? ProxyEntry.Parse(a.Value, a.Name, auth) : null;
+        var http = Variable(environment, "http_proxy") is { } h ? ProxyEntry.Parse(h.Value, h.Name, auth) : all;
+        var https = Variable(environment, "https_proxy") is { } s ? ProxyEntry.Parse(s.Value, s.Name, auth) : all;
         if (http is null && https is null) return null;
         var noProxy = Variable(environment, "no_proxy") is { } n ? NoProxyList.Parse(n.Value) : NoProxyList.None;
         return new ProxySelector(http, https, noProxy);
@@ -105,20 +109,28 @@ internal sealed class ProxySelector : IWebProxy, ICredentials
 
     private sealed record ProxyEntry(Uri Address, NetworkCredential? Credential)
     {
+        /// <summary>The proxy schemes SocketsHttpHandler speaks, as a user would list them.</summary>
+        private const string Accepted = "http://, https://, socks4://, socks4a://, socks5://";
+
         public string Key => $"{Address}#{Credential?.UserName}:{Credential?.Password}";
 
-        public ProxyEntry WithAuth(BasicAuth auth) => this with { Credential = new NetworkCredential(auth.Login, auth.Password) };
+        public ProxyEntry WithAuth(BasicAuth auth) => Checked(Address, new NetworkCredential(auth.Login, auth.Password), "ProxyCredential", Address.ToString());
 
-        /// <summary>http://[user:password@]host[:port]; a value without a scheme (as environments often hold) is taken as http.</summary>
+        /// <summary>
+        /// scheme://[user:password@]host[:port] with one of the <see cref="Accepted"/> schemes; a value
+        /// without a scheme (as environments often hold) is taken as http. SOCKS proxies default to port 1080.
+        /// </summary>
         public static ProxyEntry Parse(string value, string setting, BasicAuth? auth)
         {
             var text = value.Trim();
-            string Bad(string why) => $"The proxy URL '{Redact(text)}' given by {setting} is not valid: {why}. Give an HTTP proxy as http://host:port (credentials as http://user:password@host:port).";
+            var name = setting == "Proxy" ? "-Proxy" : setting;
+            string Bad(string why) => $"The proxy URL '{Redact(text)}' given by {name} is not valid: {why}. Give a proxy as http://host:port or with another of the schemes {Accepted} (credentials as http://user:password@host:port).";
             if (!text.Contains("://", StringComparison.Ordinal) && setting != "Proxy") text = "http://" + text;
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !text.Contains("://", StringComparison.Ordinal))
                 throw new ArgumentException(Bad("it is not an absolute URL"));
-            if (!string.Equals(uri.Scheme, "http", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException(Bad($"the scheme '{uri.Scheme}' is not supported, only http:// proxies are (https targets still go through them, by CONNECT)"));
+            var scheme = uri.Scheme.ToLowerInvariant();
+            if (scheme is not ("http" or "https" or "socks4" or "socks4a" or "socks5"))
+                throw new ArgumentException(Bad($"the scheme '{uri.Scheme}' is not supported (https targets still go through an http:// proxy, by CONNECT)"));
             if (uri.Host.Length == 0) throw new ArgumentException(Bad("it has no host"));
             if (uri.AbsolutePath != "/" || uri.Query.Length > 0)
                 throw new ArgumentException(Bad("a proxy URL has no path or query"));
@@ -131,7 +143,25 @@ internal sealed class ProxySelector : IWebProxy, ICredentials
             {
                 credential = new NetworkCredential(fromUrl.Login, fromUrl.Password);
             }
-            var address = new UriBuilder(uri.Scheme, uri.Host, uri.Port).Uri;
+            // A scheme Uri does not know has no default port: SOCKS's is 1080 (as curl assumes).
+            var port = uri.Port >= 0 ? uri.Port : 1080;
+            return Checked(new UriBuilder(scheme, uri.Host, port).Uri, credential, auth is not null ? "ProxyCredential" : name, Redact(text));
+        }
+
+        // What each SOCKS version can carry: SOCKS4 sends a user id and no password; SOCKS5's
+        // username/password method (RFC 1929) has a length byte for each.
+        private static ProxyEntry Checked(Uri address, NetworkCredential? credential, string setting, string shown)
+        {
+            if (credential is not null && address.Scheme is "socks4" or "socks4a" && credential.Password.Length > 0)
+            {
+                throw new ArgumentException($"The proxy '{shown}' given by {setting} is SOCKS4, which carries a user id but no password: " +
+                    $"give only the user ({address.Scheme}://user@host:port), or use socks5:// for a user and password.");
+            }
+            if (credential is not null && address.Scheme == "socks5" &&
+                (System.Text.Encoding.UTF8.GetByteCount(credential.UserName) > 255 || System.Text.Encoding.UTF8.GetByteCount(credential.Password) > 255))
+            {
+                throw new ArgumentException($"The proxy '{shown}' given by {setting} is SOCKS5, whose user name and password are at most 255 bytes each (RFC 1929): give shorter ones.");
+            }
             return new ProxyEntry(address, credential);
         }
 

@@ -36,11 +36,7 @@ internal static class TransportErrors
                 case HttpRequestError.ResponseEnded:
                     return new ServerDisconnectedException($"Server disconnected: {host}:{port} closed the connection without sending a complete response.", ex);
                 case HttpRequestError.ProxyTunnelError:
-                    var status = (int?)hre.StatusCode ?? 0;
-                    return new ClientHttpProxyException(
-                        $"The proxy refused to open a tunnel to {host}:{port}{(status > 0 ? $" (status {status})" : "")}: {hre.Message}" +
-                        (status == 407 ? " Give the proxy's credentials with -ProxyCredential or in the proxy URL (http://user:password@host:port)." : ""),
-                        status, null, ex);
+                    return ProxyRefusal(hre, url, connector);
                 case HttpRequestError.InvalidResponse:
                 case HttpRequestError.ConfigurationLimitExceeded:
                     return new ClientResponseException($"Invalid HTTP response from {host}:{port}: {hre.Message}", 400, null, inner: ex);
@@ -60,6 +56,22 @@ internal static class TransportErrors
         if (ex is IOException)
             return new ServerDisconnectedException($"Server disconnected: {host}:{port} ({ex.Message}).", ex);
         return ex;
+    }
+
+    // The proxy refused the tunnel: an HTTP proxy answered CONNECT with an error status, or a SOCKS
+    // proxy refused the handshake (its reason, such as failed authentication, is the inner exception).
+    private static ClientHttpProxyException ProxyRefusal(HttpRequestException ex, Url url, Connector connector)
+    {
+        var status = (int?)ex.StatusCode ?? 0;
+        var proxy = connector.Proxy?.GetProxy(url.ToUri());
+        var socks = proxy?.Scheme.StartsWith("socks", StringComparison.Ordinal) == true;
+        var reason = socks && ex.InnerException is { } inner ? inner.Message.TrimEnd('.') : ex.Message.TrimEnd('.');
+        var hint = status == 407 ? " Give the proxy's credentials with -ProxyCredential or in the proxy URL (http://user:password@host:port)."
+            : socks ? $" Check the user name and password for the proxy (socks5://user:password@host:port, or -ProxyCredential) and that it may connect to {url.Host}:{url.Port}."
+            : "";
+        return new ClientHttpProxyException(
+            $"The proxy {(proxy is null ? "" : proxy.GetLeftPart(UriPartial.Authority) + " ")}refused to open a tunnel to {url.Host}:{url.Port}" +
+            $"{(status > 0 ? $" (status {status})" : "")}: {reason}.{hint}", status, null, ex);
     }
 
     private static ClientException MapTlsError(HttpRequestException ex, string host, int port, TlsSettings tls)

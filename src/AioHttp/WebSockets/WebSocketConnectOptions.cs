@@ -38,6 +38,9 @@ public sealed class WebSocketConnectOptions
     /// <summary>Credentials for the handshake (Basic, Bearer or Digest); null = the session's (or the URL's user info).</summary>
     public Authenticator? Auth { get; set; }
 
+    /// <summary>Connect direct, past the session's proxy (given or from the environment).</summary>
+    public bool NoProxy { get; set; }
+
     /// <summary>How long a close waits for the peer's close frame (aiohttp's ws_close timeout, 10 s).</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
