@@ -12,7 +12,7 @@ namespace AioHttp.Commands;
 /// unless -AsCompleted. Only the pipeline thread writes to the pipeline; waiting is cancellable.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AioRequest", DefaultParameterSetName = DefaultSet)]
-[OutputType(typeof(ClientResponse))]
+[OutputType(typeof(ClientResponse), typeof(ServerSentEvent))]
 public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 {
     internal const string DefaultSet = "Default";
@@ -183,6 +183,21 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? OutFile { get; set; }
 
+    /// <summary>Server-Sent Events: one AioHttp.ServerSentEvent per event, written as it arrives.</summary>
+    [Parameter]
+    public SwitchParameter AsEventStream { get; set; }
+
+    /// <summary>JSON lines (NDJSON): one object per line, shaped as ConvertFrom-Json shapes it, written as it arrives.</summary>
+    [Parameter]
+    public SwitchParameter AsJsonLines { get; set; }
+
+    /// <summary>aiohttp's auto_decompress=False for this request: the body as it came; -NoDecompress:$false decodes in a -NoDecompress session.</summary>
+    [Parameter]
+    public SwitchParameter NoDecompress { get; set; }
+
+    /// <summary>The body is written record by record (-AsEventStream or -AsJsonLines).</summary>
+    internal bool AsRecords => AsEventStream || AsJsonLines;
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -251,6 +266,14 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             if (Session is not null) ThrowArgumentError("SessionVariableWithSession", "-SessionVariable creates a new session and -Session gives one: use one of them. To reuse the session from an earlier -SessionVariable s, pass -Session $s.");
             Session = DefaultSession.CreateForVariable();
             SessionState.PSVariable.Set(SessionVariable, Session);
+        }
+        if (AsRecords)
+        {
+            var switchName = AsEventStream ? "-AsEventStream" : "-AsJsonLines";
+            if (AsEventStream && AsJsonLines) ThrowArgumentError("AsEventStreamWithAsJsonLines", "-AsEventStream and -AsJsonLines read the body in two different ways: use one of them.");
+            if (Stream) ThrowArgumentError("RecordsWithStream", $"{switchName} reads the body for you and -Stream leaves it unread: use one of them.");
+            if (OutFile is not null) ThrowArgumentError("RecordsWithOutFile", $"{switchName} writes the body's records to the pipeline and -OutFile saves the body to a file: use one of them.");
+            if (FollowRelLink) ThrowArgumentError("RecordsWithFollowRelLink", $"{switchName} and -FollowRelLink cannot be used together: a stream of records has no next page. Drop -FollowRelLink.");
         }
         if (OutFile is null)
         {
@@ -467,7 +490,8 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
                     WriteCookieNotes(task.Result);
                     SetResponseVariables(task.Result.Status, task.Result.Headers);
                     if (task.Result.SavedTo is { } saved) WriteVerbose($"Saved {target} to {saved}.");
-                    if (_outFile is null || PassThru) WriteObject(task.Result);
+                    if (AsRecords) ResponseRecords.Write(this, task.Result, _failures, pending.Method ?? Method, target, _stop.Token);
+                    else if (_outFile is null || PassThru) WriteObject(task.Result);
                     continue;
                 }
                 var error = task.Exception?.GetBaseException() ?? (Exception)new OperationCanceledException();

@@ -117,6 +117,10 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [Parameter]
     public SwitchParameter TrustEnv { get; set; }
 
+    /// <summary>aiohttp's auto_decompress=False: bodies as they came (Content-Encoding kept), no Accept-Encoding offered.</summary>
+    [Parameter]
+    public SwitchParameter NoDecompress { get; set; }
+
     /// <summary>The most bytes a response body may decode to (0 = none); unset: 1 GiB for bodies read into memory, none for -OutFile and -Stream.</summary>
     [Parameter]
     [ValidateRange(0L, long.MaxValue)]
@@ -196,6 +200,7 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 Proxy = Proxy is { IsAbsoluteUri: true, UserInfo.Length: > 0 } ? new UriBuilder(Proxy) { UserName = "", Password = "" }.Uri : Proxy,
                 ProxyAuth = RequestOptionsBinder.Auth(ProxyCredential) ?? (Proxy is null ? null : BasicAuth.FromUserInfo(Proxy)),
                 TrustEnv = TrustEnv,
+                AutoDecompress = !NoDecompress,
                 MaximumResponseSize = MaximumResponseSize,
                 JsonParser = PowerShellJsonParser.Parse,
                 MaximumRetryCount = MaximumRetryCount,

@@ -27,12 +27,15 @@ internal static class RequestBuilder
             AllowInsecureRedirect = SwitchGiven(command, nameof(command.AllowInsecureRedirect), command.AllowInsecureRedirect),
             // A download has no total timeout unless one is given here (Invoke-WebRequest has none; a
             // large file on a slow link must not fail near its end); -ReadTimeout still bounds each gap.
-            Timeout = RequestOptionsBinder.Seconds(command.Timeout) ?? (command.OutFile is null ? null : TimeSpan.Zero),
+            // So has a stream of records (-AsEventStream, -AsJsonLines), which may stay open for hours.
+            Timeout = RequestOptionsBinder.Seconds(command.Timeout) ?? (command.OutFile is null && !command.AsRecords ? null : TimeSpan.Zero),
             // -ConnectTimeout bounds both the wait for a pool slot and each connection attempt (aiohttp's connect and sock_connect).
             ConnectTimeout = RequestOptionsBinder.Seconds(command.ConnectTimeout),
             SocketConnectTimeout = RequestOptionsBinder.Seconds(command.ConnectTimeout),
             ReadTimeout = RequestOptionsBinder.Seconds(command.ReadTimeout),
-            Stream = command.Stream,
+            // Records are read by the cmdlet as they arrive, so the body is left unread like -Stream's.
+            Stream = command.Stream || command.AsRecords,
+            AutoDecompress = SwitchGiven(command, nameof(command.NoDecompress), command.NoDecompress) is { } noDecompress ? !noDecompress : null,
             Compress = command.Compress switch
             {
                 "gzip" => ContentCompression.Gzip,

@@ -65,6 +65,8 @@ internal sealed class ClientRequest
 
     public bool Chunked { get; private init; }
     public bool ExpectContinue { get; private init; }
+    /// <summary>Undo the response's Content-Encoding (aiohttp's auto_decompress); false hands the bytes over as they came.</summary>
+    public bool Decompress { get; private init; } = true;
     public Version HttpVersion { get; private init; } = System.Net.HttpVersion.Version11;
 
     /// <summary>The jar cookies come from and go into.</summary>
@@ -90,12 +92,12 @@ internal sealed class ClientRequest
         var settings = session.Settings;
         var method = NormalizeMethod(request.Method);
         var url = HttpUrl(session.BaseUrl, request);
-        var headers = Overlay(new KeyValuePair<string, string>[]
-        {
-            new("Accept", "*/*"),
-            new("Accept-Encoding", ContentDecoding.AcceptEncoding),
-            new("User-Agent", settings.UserAgent),
-        }, session.Headers, Checked(request.Headers));
+        var decompress = request.AutoDecompress ?? settings.AutoDecompress;
+        // Without decoding, offering codings would only get bodies the caller must decode: none are offered.
+        var defaults = decompress
+            ? new KeyValuePair<string, string>[] { new("Accept", "*/*"), new("Accept-Encoding", ContentDecoding.AcceptEncoding), new("User-Agent", settings.UserAgent) }
+            : new KeyValuePair<string, string>[] { new("Accept", "*/*"), new("User-Agent", settings.UserAgent) };
+        var headers = Overlay(defaults, session.Headers, Checked(request.Headers));
         foreach (var (name, value) in request.Cookies) InvalidHeaderException.ThrowIfInvalidCookie(name, value);
         // Credentials in the URL's user info are the caller's too: they follow the redirect rules.
         var auth = request.Auth ?? settings.Auth ?? UserInfo(url);
@@ -103,6 +105,7 @@ internal sealed class ClientRequest
         {
             Body = PrepareBody(request, headers),
             Chunked = request.Chunked,
+            Decompress = decompress,
             ExpectContinue = request.ExpectContinue,
             HttpVersion = request.HttpVersion ?? settings.HttpVersion,
         };

@@ -27,7 +27,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     private TimeSpan _elapsed;
 
     internal ClientResponse(HttpResponseMessage message, RequestInfo requestInfo, IReadOnlyList<ClientResponse> history,
-        RequestTimer timer, ConnectionLease lease, long startedAt, IReadOnlyDictionary<string, Cookie> cookies)
+        RequestTimer timer, ConnectionLease lease, long startedAt, IReadOnlyDictionary<string, Cookie> cookies, bool decompress = true)
     {
         _message = message;
         _timer = timer;
@@ -63,9 +63,10 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
         }
         if (long.TryParse(Headers["Content-Length"], out var length)) ContentLength = length;
 
-        var source = ContentDecoding.Wrap(message.Content.ReadAsStream(), Headers.GetAll("Content-Encoding"));
+        var raw = message.Content.ReadAsStream();
+        var source = decompress ? ContentDecoding.Wrap(raw, Headers.GetAll("Content-Encoding")) : raw;
         var lineEncoding = (Charset is not null ? Charsets.GetEncoding(Charset) : null) ?? Utf8;
-        var expected = Headers["Content-Encoding"] is null && ContentLength is { } declared && MayHaveBody(requestInfo.Method, Status) ? declared : (long?)null;
+        var expected = (!decompress || Headers["Content-Encoding"] is null) && ContentLength is { } declared && MayHaveBody(requestInfo.Method, Status) ? declared : (long?)null;
         Content = new ContentReader(source, timer, Release, lineEncoding, expected);
         Content.Owner = this;
         _elapsed = Stopwatch.GetElapsedTime(startedAt);

@@ -500,7 +500,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             var setCookies = call.StoreCookies(httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? values : null,
                 reason => (rejected ??= new List<string>()).Add(reason));
             var cookies = ParseResponseCookies(setCookies, call.CookieUri);
-            return new ClientResponse(httpResponse, requestInfo, history, timer, lease, startedAt, cookies)
+            return new ClientResponse(httpResponse, requestInfo, history, timer, lease, startedAt, cookies, call.Decompress)
             {
                 RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
                 Connection = outgoing.Connection,

@@ -61,6 +61,13 @@ public sealed class ClientSessionOptions
     /// <summary>Raise <see cref="ClientResponseException"/> for status >= 400 (aiohttp's raise_for_status).</summary>
     public bool RaiseForStatus { get; set; }
 
+    /// <summary>
+    /// Undo Content-Encoding (gzip, deflate, br) and offer those codings in Accept-Encoding (aiohttp's
+    /// auto_decompress). False (-NoDecompress): bodies are handed over as they came, and no
+    /// Accept-Encoding is added unless a header gives one.
+    /// </summary>
+    public bool AutoDecompress { get; set; } = true;
+
     /// <summary>Turns a JSON body object into text; null = System.Text.Json.</summary>
     public Func<object?, string>? JsonSerializer { get; set; }
 

@@ -73,6 +73,9 @@ public sealed class ContentReader
         _request = request;
     }
 
+    /// <summary>The -MaximumResponseSize given for this body (0 = none), null when none was given.</summary>
+    internal long? MaximumSize => _maximumSize;
+
     // The most decoded bytes allowed for the read now running; 0 = none. A body read into memory
     // can never be larger than an array can be.
     private long Limit => _toMemory

@@ -64,6 +64,9 @@ public sealed class RequestOptions
     /// <summary>Leave the body unread: the caller reads <see cref="ClientResponse.Content"/> and closes the response.</summary>
     public bool Stream { get; set; }
 
+    /// <summary>Undo Content-Encoding (true) or hand the body over as it came (false); null = the session's (see <see cref="ClientSessionOptions.AutoDecompress"/>).</summary>
+    public bool? AutoDecompress { get; set; }
+
     /// <summary>Raise for status >= 400; null = the session's setting.</summary>
     public bool? RaiseForStatus { get; set; }
 

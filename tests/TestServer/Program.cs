@@ -31,6 +31,7 @@ CookieEndpoints.Map(app);
 AuthEndpoints.Map(app);
 CompressionEndpoints.Map(app);
 StreamingEndpoints.Map(app);
+RecordStreamEndpoints.Map(app);
 ContentEndpoints.Map(app);
 UploadEndpoints.Map(app);
 HeaderEndpoints.Map(app);

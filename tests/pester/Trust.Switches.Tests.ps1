@@ -15,7 +15,7 @@ Describe 'Switches that override a session setting' {
         $overriding = (Get-Command Invoke-AioRequest).Parameters.Values |
             Where-Object { $_.SwitchParameter -and $session.ContainsKey($_.Name) -and $_.Name -notin [System.Management.Automation.PSCmdlet]::CommonParameters } |
             ForEach-Object Name | Sort-Object
-        $overriding | Should -Be @('AllowInsecureRedirect', 'PreserveAuthorizationOnRedirect', 'RetryNonIdempotent', 'SkipCertificateCheck', 'SkipHttpErrorCheck')
+        $overriding | Should -Be @('AllowInsecureRedirect', 'NoDecompress', 'PreserveAuthorizationOnRedirect', 'RetryNonIdempotent', 'SkipCertificateCheck', 'SkipHttpErrorCheck')
     }
 
     It '-RetryNonIdempotent:$false leaves a POST alone on a session that retries POST' {
@@ -51,6 +51,18 @@ Describe 'Switches that override a session setting' {
     It '-SkipCertificateCheck:$true still skips the check on a session without it' {
         $s = New-AioSession
         try { (Invoke-AioRequest "$($srv.https)/get" -Session $s -SkipCertificateCheck:$true).Status | Should -Be 200 }
+        finally { Close-AioSession $s }
+    }
+
+    It '-NoDecompress:$false decodes gzip and offers Accept-Encoding on a session made with -NoDecompress' {
+        $s = New-AioSession -NoDecompress
+        try {
+            $r = Invoke-AioRequest "$base/gzip" -Session $s -NoDecompress:$false
+            $r.Json().gzipped | Should -BeTrue
+            @($r.Json().headers.PSObject.Properties.Name) | Should -Contain 'Accept-Encoding'
+            # and the session's setting still holds for a request that does not override it
+            (Invoke-AioRequest "$base/gzip" -Session $s).Read()[0..1] | Should -Be @(0x1f, 0x8b)
+        }
         finally { Close-AioSession $s }
     }
 
