@@ -225,6 +225,25 @@ function Start-Microsocks([string] $Name, [string] $User, [string] $Password) {
     [pscustomobject]@{ Process = $process; Port = $port; Url = "socks5://127.0.0.1:$port"; Log = $log }
 }
 
+# The proxy variables a test may set, saved and put back exactly: an unset variable is removed again
+# (passing $null to [Environment]::SetEnvironmentVariable from PowerShell sets it to '' instead, which
+# a later test would still see).
+$script:ProxyVariableNames = 'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'
+
+function Save-ProxyEnvironment {
+    $saved = @{}
+    foreach ($name in $ProxyVariableNames) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    $saved
+}
+
+function Restore-ProxyEnvironment([hashtable] $Saved = @{}) {
+    # With no argument: every proxy variable removed.
+    foreach ($name in $ProxyVariableNames) {
+        if ([string]::IsNullOrEmpty($Saved[$name])) { Remove-Item "env:$name" -ErrorAction SilentlyContinue }
+        else { Set-Item "env:$name" $Saved[$name] }
+    }
+}
+
 function Stop-Peer($Peer) {
     # Stops a peer process a test started (dnsmasq, tinyproxy, microsocks); $null is fine.
     if ($Peer -and -not $Peer.Process.HasExited) { $Peer.Process.Kill(); $null = $Peer.Process.WaitForExit(5000) }

@@ -51,7 +51,6 @@ BeforeAll {
     }
     $peers.Socks = Start-Microsocks 'help'
     $peers.Dns = Start-Dnsmasq -Domain 'internal.test'
-    $script:proxyVariables = 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'
 
     # Why an example cannot run here, or $null when it can.
     function script:Get-MissingPeer([string] $Code) {
@@ -74,8 +73,7 @@ BeforeAll {
         foreach ($swap in $replace.GetEnumerator()) { $Code = $Code.Replace($swap.Key, $swap.Value) }
         $folder = New-TestFolder
         # An example may set proxy variables (they are process-wide): put them back afterwards.
-        $savedEnvironment = @{}
-        foreach ($name in $proxyVariables) { $savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name) }
+        $savedEnvironment = Save-ProxyEnvironment
         $savedModulePath = $env:PSModulePath
         # Examples import the module by name where a new runspace needs it (ForEach-Object -Parallel).
         $env:PSModulePath = (Split-Path (Split-Path $modulePath)) + [IO.Path]::PathSeparator + $env:PSModulePath
@@ -98,7 +96,7 @@ BeforeAll {
         finally {
             $ps.Dispose()
             $env:PSModulePath = $savedModulePath
-            foreach ($name in $proxyVariables) { [Environment]::SetEnvironmentVariable($name, $savedEnvironment[$name]) }
+            Restore-ProxyEnvironment $savedEnvironment
         }
     }
 }

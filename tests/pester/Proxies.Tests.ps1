@@ -351,14 +351,11 @@ Describe '-NoProxy goes direct' {
 Describe 'ALL_PROXY with -TrustEnv' {
     BeforeEach {
         if (-not $socks) { Set-ItResult -Skipped -Because 'microsocks is not installed (apt-get install microsocks)' }
-        $script:saved = @{}
-        foreach ($name in 'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy') {
-            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $null)
-        }
+        $script:saved = Save-ProxyEnvironment
+        Restore-ProxyEnvironment
     }
     AfterEach {
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        Restore-ProxyEnvironment $saved
     }
 
     It 'takes ALL_PROXY for http and https targets' {

@@ -159,14 +159,11 @@ Describe 'A websocket through the session proxy (against tinyproxy)' {
 Describe 'Proxies from the environment (-TrustEnv, against tinyproxy)' {
     BeforeEach {
         if (-not $tinyproxy) { Set-ItResult -Skipped -Because 'tinyproxy is not installed (apt-get install tinyproxy-bin)' }
-        $script:saved = @{}
-        foreach ($name in 'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy') {
-            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $null)
-        }
+        $script:saved = Save-ProxyEnvironment
+        Restore-ProxyEnvironment
     }
     AfterEach {
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        Restore-ProxyEnvironment $saved
     }
 
     It 'reads HTTP_PROXY when the session is made, not when it is used' {
