@@ -134,6 +134,10 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [Parameter]
     public SwitchParameter RetryNonIdempotent { get; set; }
 
+    /// <summary>Keep every exchange (the last 10,000) for Export-AioHar.</summary>
+    [Parameter]
+    public SwitchParameter Record { get; set; }
+
     protected override void EndProcessing()
     {
         if (UnsafeCookies && NoCookies)
@@ -184,6 +188,7 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
                 RetryOn = RetryOn,
                 RetryNonIdempotent = RetryNonIdempotent,
+                Record = Record,
             };
             foreach (var server in NameServer ?? Array.Empty<string>()) options.NameServers.Add(server);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);
