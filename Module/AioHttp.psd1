@@ -18,6 +18,7 @@
         'Get-AioCookie'
         'Export-AioCookie'
         'Import-AioCookie'
+        'Export-AioHar'
         'New-AioFormData'
         'Add-AioFormField'
         'Connect-AioWebSocket'

@@ -156,6 +156,10 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? RateLimitPerHost { get; set; }
 
+    /// <summary>Keep every exchange (the last 10,000) for Export-AioHar.</summary>
+    [Parameter]
+    public SwitchParameter Record { get; set; }
+
     protected override void EndProcessing()
     {
         if (UnsafeCookies && NoCookies)
@@ -209,6 +213,7 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 RetryNonIdempotent = RetryNonIdempotent,
                 RateLimit = RateLimit,
                 RateLimitPerHost = RateLimitPerHost,
+                Record = Record,
             };
             foreach (var server in NameServer ?? Array.Empty<string>()) options.NameServers.Add(server);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);

@@ -31,6 +31,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private readonly Url? _baseUrl;
     // The settings as they were when the session was made: nobody changes them afterwards.
     private readonly ClientSessionOptions _settings;
+    private readonly ExchangeRecorder? _recorder;
     // Copy-on-write: a request takes the collection current when it starts and keeps it; SetHeader and
     // RemoveHeader swap in a new one, so no collection a request holds ever changes.
     private HeaderCollection _headers;
@@ -65,6 +66,23 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         _limiter = new ConnectionLimiter(options.Limit);
         _rateLimiter = RateLimiter.For(options);
         _connector = new Connector(options, _resolver, _proxy);
+        if (options.Record) _recorder = new ExchangeRecorder();
+    }
+
+    /// <summary>Whether the session keeps its exchanges (made with Record) for <see cref="WriteHar"/>.</summary>
+    public bool Recording => _recorder is not null;
+
+    /// <summary>
+    /// Writes the recorded exchanges (the last 10,000) as HAR 1.2 JSON; the values of Authorization,
+    /// Proxy-Authorization, Cookie and Set-Cookie (and a URL's user info) are redacted unless
+    /// <paramref name="includeSecrets"/>. Returns how many entries were written.
+    /// </summary>
+    public int WriteHar(Stream destination, bool includeSecrets = false)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (_recorder is null)
+            throw new InvalidOperationException("This session does not record its exchanges: make it with New-AioSession -Record (ClientSessionOptions.Record) to export them as HAR.");
+        return HarWriter.Write(destination, _recorder, includeSecrets);
     }
 
     private static void CheckUnixSocket(ClientSessionOptions options)
@@ -466,6 +484,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private async Task<ClientResponse> SendOnceAsync(Connector connector, ClientRequest call,
         IReadOnlyList<ClientResponse> history, RequestTimer timer, long startedAt, Action<RequestTraceEvent>? trace)
     {
+        var timings = new RequestTimings(Stopwatch.GetTimestamp());
         var (message, requestInfo) = call.ToHttpRequestMessage();
         message.Options.Set(Connector.TimerKey, timer);
         trace?.Invoke(RequestTraceText.Request(requestInfo, message.Version));
@@ -475,7 +494,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         timer.StartRead();
         // Tells the connection which request its bytes belong to (resend rule, response framing checks).
         var bodyCanGoAgain = message.Content is null || message.Headers.ExpectContinue == true && call.Body?.IsReplayable != false;
-        var outgoing = new OutgoingRequest(call.Method, call.Url, requestInfo, bodyCanGoAgain, requestInfo.Headers["Upgrade"] is not null, timer);
+        var outgoing = new OutgoingRequest(call.Method, call.Url, requestInfo, bodyCanGoAgain, requestInfo.Headers["Upgrade"] is not null, timer) { Timings = timings };
         OutgoingRequest.Current = outgoing;
         try
         {
@@ -493,6 +512,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             timer.StopRead();
         }
+        timings.HeadersReceived();
+        // HTTP/2 has no watched connection: a connection made for this request still has its setup.
+        if (outgoing.Connection is null && message.Options.TryGetValue(ConnectionSetup.Key, out var setup)) timings.OnConnection(setup, reused: false);
 
         try
         {
@@ -500,13 +522,15 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             var setCookies = call.StoreCookies(httpResponse.Headers.NonValidated.TryGetValues("Set-Cookie", out var values) ? values : null,
                 reason => (rejected ??= new List<string>()).Add(reason));
             var cookies = ParseResponseCookies(setCookies, call.CookieUri);
-            return new ClientResponse(httpResponse, requestInfo, history, timer, lease, startedAt, cookies, call.Decompress)
+            var response = new ClientResponse(httpResponse, requestInfo, history, timer, lease, startedAt, cookies, timings, call.Decompress)
             {
                 RejectedCookies = (IReadOnlyList<string>?)rejected ?? Array.Empty<string>(),
                 Connection = outgoing.Connection,
                 JsonParser = _settings.JsonParser,
                 ConnectionReused = outgoing.Connection is null ? null : outgoing.LastAttemptReused,
             };
+            _recorder?.Add(message, call.Body, response);
+            return response;
         }
         catch
         {

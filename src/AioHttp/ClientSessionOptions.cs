@@ -79,6 +79,9 @@ public sealed class ClientSessionOptions
 
     public bool SkipCertificateCheck { get; set; }
 
+    /// <summary>Keep every exchange (the last 10,000) for <see cref="ClientSession.WriteHar"/>.</summary>
+    public bool Record { get; set; }
+
     /// <summary>PEM file of CA certificates to trust (instead of the system's roots), aiohttp's ssl_context cafile.</summary>
     public string? CaFile { get; set; }
 

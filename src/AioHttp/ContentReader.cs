@@ -94,6 +94,9 @@ public sealed class ContentReader
     /// <summary>True once the body has ended and every byte has been read.</summary>
     public bool AtEof => _eof && _pos == _len;
 
+    /// <summary>Decoded bytes taken from the network so far (handed out or buffered).</summary>
+    internal long Filled => _filled;
+
     /// <summary>Decoded bytes handed out so far.</summary>
     public long BytesRead => _totalRead;
 

@@ -39,12 +39,15 @@ internal sealed class ConnectionStream : WrappedConnectionStream
     /// one, written by a background task, and HTTP/2 frames its messages itself. A proxy's CONNECT
     /// connection is left alone too: it becomes the tunnel another (watched) connection runs through.
     /// </summary>
-    public static Stream Watch(SocketsHttpPlaintextStreamFilterContext context)
+    public static Stream Watch(SocketsHttpPlaintextStreamFilterContext context, ConnectionSetup? setup)
     {
         if (context.NegotiatedHttpVersion.Major >= 2 || context.InitialRequestMessage.Method == HttpMethod.Connect)
             return context.PlaintextStream;
-        return new ConnectionStream(context.PlaintextStream);
+        return new ConnectionStream(context.PlaintextStream) { Setup = setup };
     }
+
+    /// <summary>What making this connection took (null when not measured), for the timings of the requests it carries.</summary>
+    public ConnectionSetup? Setup { get; private init; }
 
     /// <summary>The close code of the websocket close frame the client sent on this connection, or 0.</summary>
     public int CloseCodeSent => Volatile.Read(ref _closeCodeSent);
@@ -84,12 +87,25 @@ internal sealed class ConnectionStream : WrappedConnectionStream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfAbandoned();
-        if (Sending(buffer.Span)) await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (!Sending(buffer.Span)) return;
+        await Inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Written();
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (Sending(buffer)) Inner.Write(buffer);
+        if (!Sending(buffer)) return;
+        Inner.Write(buffer);
+        Written();
+    }
+
+    // The request's bytes are out: its Send phase lasts until its last write before the answer ends.
+    private void Written()
+    {
+        lock (_gate)
+        {
+            if (!_answered) _request?.Timings?.Wrote();
+        }
     }
 
 
@@ -112,6 +128,7 @@ internal sealed class ConnectionStream : WrappedConnectionStream
                 _answered = false;
                 _head = new ResponseHeadReader(request.AsksUpgrade);
             }
+            if (!_answered) _request?.Timings?.Wrote();
             if (_peerClosed && _request is not null && !_answered)
             {
                 // The server closed this keep-alive connection before the request went out (SocketsHttpHandler
@@ -143,6 +160,7 @@ internal sealed class ConnectionStream : WrappedConnectionStream
                 return 0;
             }
             if (_request is null) return data.Length;
+            if (!_answered) _request.Timings?.FirstByte();
             _answered = true;
             if (_head is { } head)
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -102,11 +103,25 @@ internal sealed class Connector : IDisposable
         if (timer?.ConnectRemaining is { } remaining) connectCts.CancelAfter(remaining);
         try
         {
-            if (_unixSocket is not null) return await ConnectUnixAsync(_unixSocket, timer, connectCts.Token).ConfigureAwait(false);
+            // What making this connection takes, kept with it (see OnEstablishedAsync) for RequestTimings.
+            var setup = new ConnectionSetup();
+            context.InitialRequestMessage.Options.Set(ConnectionSetup.Key, setup);
+            var began = Stopwatch.GetTimestamp();
+            if (_unixSocket is not null)
+            {
+                var unix = await ConnectUnixAsync(_unixSocket, timer, connectCts.Token).ConfigureAwait(false);
+                setup.Connect = Stopwatch.GetElapsedTime(began);
+                setup.ConnectedAt = Stopwatch.GetTimestamp();
+                setup.RemoteEndPoint = _unixSocket;
+                return unix;
+            }
             IPAddress[] addresses;
             try
             {
                 addresses = await _resolver.ResolveAsync(host, port, connectCts.Token).ConfigureAwait(false);
+                var resolved = Stopwatch.GetTimestamp();
+                setup.Dns = Stopwatch.GetElapsedTime(began, resolved);
+                began = resolved;
             }
             catch (ClientConnectorDnsException ex) when (what == "proxy")
             {
@@ -119,6 +134,9 @@ internal sealed class Connector : IDisposable
                 try
                 {
                     await socket.ConnectAsync(new IPEndPoint(address, port), connectCts.Token).ConfigureAwait(false);
+                    setup.ConnectedAt = Stopwatch.GetTimestamp();
+                    setup.Connect = Stopwatch.GetElapsedTime(began, setup.ConnectedAt);
+                    setup.RemoteEndPoint = socket.RemoteEndPoint?.ToString();
                     Interlocked.Increment(ref _open);
                     Interlocked.Increment(ref _created);
                     return new CountedNetworkStream(socket, this);
@@ -173,6 +191,11 @@ internal sealed class Connector : IDisposable
     // write (see HeadWait); HTTP/2 reads on a background loop, so its clock simply starts now.
     private static ValueTask<Stream> OnEstablishedAsync(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken)
     {
+        // SocketsHttpHandler does TLS (and a proxy's CONNECT) itself, after our connect callback and
+        // before this filter: the gap between the two is that handshake.
+        context.InitialRequestMessage.Options.TryGetValue(ConnectionSetup.Key, out var setup);
+        if (setup is { ConnectedAt: not 0 } && context.PlaintextStream is SslStream)
+            setup.Tls = Stopwatch.GetElapsedTime(setup.ConnectedAt);
         if (context.NegotiatedHttpVersion.Major >= 2)
         {
             if (context.InitialRequestMessage.Options.TryGetValue(TimerKey, out var timer)) timer.StartRead();
@@ -180,7 +203,7 @@ internal sealed class Connector : IDisposable
         }
         // An HTTP/1.x connection carries two watchers: the read-gap clock while a head is awaited
         // (HeadProgressStream), over the resend rule and the response framing checks (ConnectionStream).
-        return ValueTask.FromResult<Stream>(new HeadProgressStream(ConnectionStream.Watch(context)));
+        return ValueTask.FromResult<Stream>(new HeadProgressStream(ConnectionStream.Watch(context, setup)));
     }
 
     public void Dispose() => _invoker.Dispose();

@@ -49,6 +49,9 @@ internal sealed class OutgoingRequest
 
     public RequestTimer? Timer { get; }
 
+    /// <summary>The timings of this hop, filled in as the connection sees it go out and be answered.</summary>
+    public RequestTimings? Timings { get; init; }
+
     /// <summary>How many connections the request has been written to.</summary>
     public int Attempts { get; private set; }
 
@@ -66,6 +69,7 @@ internal sealed class OutgoingRequest
         Attempts++;
         LastAttemptReused = reused;
         Connection = connection;
+        Timings?.OnConnection(connection.Setup, reused);
     }
 
     /// <summary>

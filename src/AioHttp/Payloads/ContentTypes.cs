@@ -29,6 +29,17 @@ public static class ContentTypes
         [".mp4"] = "video/mp4", [".webm"] = "video/webm", [".avi"] = "video/x-msvideo", [".mov"] = "video/quicktime",
     };
 
+    /// <summary>Whether a Content-Type names text worth showing as text: text/*, JSON, XML, form fields, JavaScript.</summary>
+    public static bool IsText(string? contentType)
+    {
+        if (contentType is null) return false;
+        var type = contentType.Split(';', 2)[0].Trim();
+        return type.StartsWith("text/", StringComparison.OrdinalIgnoreCase) ||
+               type.EndsWith("json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("xml", StringComparison.OrdinalIgnoreCase) ||
+               type.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ||
+               type.Equals("application/javascript", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>The type for <paramref name="fileName"/>'s extension, or application/octet-stream.</summary>
     public static string Guess(string? fileName)
     {

@@ -82,6 +82,8 @@ public sealed class BytesPayload : Payload
 
     public override long? Length => _data.Length;
 
+    internal ReadOnlyMemory<byte> Data => _data;
+
     public override string Description => $"{_data.Length} bytes";
 
     public override Task WriteToAsync(Stream destination, CancellationToken cancellationToken) =>
