@@ -5,7 +5,8 @@ namespace AioHttp.Commands;
 /// <summary>
 /// Export-AioHar: writes the exchanges a session made with -Record kept as a HAR 1.2 file, the format
 /// browser developer tools and HAR viewers open. Secrets are redacted unless -IncludeSecrets. Written
-/// to a temporary file beside the target and renamed, so a failed export leaves no half file.
+/// as Export-AioCookie writes (ClientSession.SaveHar): owner-only, a failed export leaves no
+/// half file, a symbolic link is followed and a device or FIFO written in place.
 /// </summary>
 [Cmdlet(VerbsData.Export, "AioHar", SupportsShouldProcess = true)]
 [OutputType(typeof(void))]
@@ -51,19 +52,13 @@ public sealed class ExportAioHarCommand : PSCmdlet
             return;
         }
         if (!ShouldProcess(path, "Export HAR")) return;
-        var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         try
         {
-            int count;
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-                count = Session.WriteHar(file, IncludeSecrets);
-            File.Move(temporary, path, overwrite: true);
+            var count = Session.SaveHar(path, IncludeSecrets);
             WriteVerbose($"Exported {count} exchange(s) to {path}{(IncludeSecrets ? " (secrets included)" : "")}.");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            try { File.Delete(temporary); }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException) { } // the error below is what matters
             WriteError(new ErrorRecord(ex, "HarFileWriteFailed", ErrorCategory.WriteError, Path));
         }
     }

@@ -85,6 +85,17 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         return HarWriter.Write(destination, _recorder, includeSecrets);
     }
 
+    /// <summary>
+    /// <see cref="WriteHar"/> into the file <paramref name="path"/>, written as a cookie jar is saved:
+    /// owner-only, complete or not at all, a symbolic link followed and a device or FIFO written in place.
+    /// </summary>
+    public int SaveHar(string path, bool includeSecrets = false)
+    {
+        var count = 0;
+        SpecialFiles.WritePrivateFile(path, stream => count = WriteHar(stream, includeSecrets));
+        return count;
+    }
+
     private static void CheckUnixSocket(ClientSessionOptions options)
     {
         if (options.UnixSocket is not { } path) return;

@@ -82,6 +82,44 @@ internal static class SpecialFiles
         return (real, kind);
     }
 
+    /// <summary>
+    /// Writes a file that may hold secrets (a cookie jar, a HAR log) without destroying what
+    /// <paramref name="path"/> names: a symbolic link is followed and stays, a device or FIFO is
+    /// written into where it is, and a regular file is replaced only once the new content is complete
+    /// (a temporary file beside it, owner-only on Unix, renamed over it; removed again on failure).
+    /// </summary>
+    public static void WritePrivateFile(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
+        var (full, kind) = ResolveForWriting(System.IO.Path.GetFullPath(path));
+        if (kind == FileKind.Special)
+        {
+            using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+            write(device);
+            return;
+        }
+        var dir = System.IO.Path.GetDirectoryName(full) ?? ".";
+        var temp = System.IO.Path.Combine(dir, "." + System.IO.Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(temp, options))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+
     /// <summary>"a character device", "a FIFO (named pipe)", ... for messages.</summary>
     public static string Describe(string path) => (ModeOf(path) is { } mode ? mode & TypeMask : -1) switch
     {

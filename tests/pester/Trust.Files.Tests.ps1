@@ -253,3 +253,36 @@ Describe 'Export-AioCookie with files that are not regular files' -Skip:$IsWindo
         @(Get-ChildItem $dir -Force).Name | Should -Be @('null-device')
     }
 }
+
+Describe 'Export-AioHar with files that are not regular files' -Skip:$IsWindows {
+    BeforeAll {
+        $script:recorded = New-AioSession -Record
+        $null = Invoke-AioRequest "$base/get" -Session $recorded -Headers @{ Authorization = 'Bearer hidden' }
+    }
+    AfterAll { Close-AioSession $recorded }
+
+    It 'follows a symbolic link: the file it points to is written, the link stays' {
+        $dir = New-TestFolder
+        $target = Join-Path $dir 'session.har'
+        $link = Join-Path $dir 'link.har'
+        $null = New-Item -ItemType SymbolicLink -Path $link -Target $target
+        Export-AioHar -Session $recorded -Path $link
+        Get-FileType $link | Should -Be 'symbolic link'
+        (Get-Content -LiteralPath $target -Raw | ConvertFrom-Json).log.version | Should -Be '1.2'
+    }
+
+    It 'writes into a character device instead of replacing it' {
+        $dir = New-TestFolder
+        $device = New-NullDevice $dir
+        if (-not $device) { Set-ItResult -Skipped -Because 'mknod is not permitted here, so no character device can be made for the test'; return }
+        Export-AioHar -Session $recorded -Path $device
+        Get-FileType $device | Should -Be 'character special file'
+        @(Get-ChildItem $dir -Force).Name | Should -Be @('null-device')
+    }
+
+    It 'is readable by its owner only, as a cookie file is (it may hold secrets)' {
+        $file = Join-Path (New-TestFolder) 'private.har'
+        Export-AioHar -Session $recorded -Path $file -IncludeSecrets
+        (& stat -c '%a' -- $file) | Should -Be '600'
+    }
+}

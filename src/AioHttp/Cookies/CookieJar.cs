@@ -203,38 +203,14 @@ public sealed class CookieJar : AbstractCookieJar
     public void Save(string path, Action<string>? onSkipped = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var (full, kind) = SpecialFiles.ResolveForWriting(System.IO.Path.GetFullPath(path));
-        var dir = System.IO.Path.GetDirectoryName(full) ?? ".";
         // Oldest first, so that a jar loaded from the file sends cookies in the same order.
         var cookies = GetAllCookies().ToList();
         cookies.Sort(CreationOrder);
         var text = new StringWriter { NewLine = "\n" };
         NetscapeCookieFile.Write(text, cookies, onSkipped);
         var bytes = HeaderValueEncoding.Instance.GetBytes(text.ToString());
-        if (kind == FileKind.Special)
-        {
-            using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
-            device.Write(bytes);
-            return;
-        }
-        var temp = System.IO.Path.Combine(dir, "." + System.IO.Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp");
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // cookies are secrets
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        // Cookies are secrets: owner-only, and never a half-written file in place of the old one.
+        SpecialFiles.WritePrivateFile(path, stream => stream.Write(bytes));
     }
 
     /// <summary>
