@@ -32,7 +32,8 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     // What Flush needs of each request in flight beyond its task: its method (for the error) and its -Verbose log.
     private readonly Dictionary<Task<ClientResponse>, (string Method, ConcurrentQueue<RequestTraceEvent>? Log)> _pending = new();
     // Retry notices arrive on the requests' threads; only the pipeline thread may write them.
-    private readonly System.Collections.Concurrent.ConcurrentQueue<RetryNotice> _retryNotices = new();
+    // Made only for a request that may be retried: most never are.
+    private System.Collections.Concurrent.ConcurrentQueue<RetryNotice>? _retryNotices;
     private bool _mayRetry;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -314,7 +315,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             if ((request.MaximumRetryCount ?? SettingsFor(session).MaximumRetryCount) > 0)
             {
                 _mayRetry = true;
-                request.OnRetry = _retryNotices.Enqueue;
+                request.OnRetry = (_retryNotices ??= new()).Enqueue;
             }
             _outFile?.Claim(Uri);
         }
@@ -386,6 +387,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private void WriteRetryNotices()
     {
+        if (_retryNotices is null) return;
         while (_retryNotices.TryDequeue(out var notice)) WriteVerbose(notice.ToString());
     }
 

@@ -135,13 +135,13 @@ internal sealed class ClientRequest
     public List<KeyValuePair<string, string>> HeaderFields()
     {
         var fields = new List<KeyValuePair<string, string>>(_headers.Count + 2);
-        var cookies = new List<string>();
+        List<string>? cookies = null; // most requests send none
         var hasAuthorization = false;
         foreach (var field in _headers)
         {
             if (string.Equals(field.Key, "Cookie", StringComparison.OrdinalIgnoreCase))
             {
-                cookies.Add(field.Value);
+                (cookies ??= new List<string>()).Add(field.Value);
                 continue;
             }
             hasAuthorization |= string.Equals(field.Key, "Authorization", StringComparison.OrdinalIgnoreCase);
@@ -149,13 +149,17 @@ internal sealed class ClientRequest
         }
         if (!hasAuthorization && Auth?.Authorize(Method, Url) is { } authorization) fields.Add(new("Authorization", authorization));
 
-        var overridden = new HashSet<string>(_cookies.Select(c => c.Key), StringComparer.Ordinal);
-        foreach (var cookie in Jar.FilterCookies(CookieUri))
+        var fromJar = Jar.FilterCookies(CookieUri);
+        if (fromJar.Count > 0)
         {
-            if (!overridden.Contains(cookie.Name)) cookies.Add(cookie.ToString());
+            HashSet<string>? overridden = _cookies.Count > 0 ? new HashSet<string>(_cookies.Select(c => c.Key), StringComparer.Ordinal) : null;
+            foreach (var cookie in fromJar)
+            {
+                if (overridden is null || !overridden.Contains(cookie.Name)) (cookies ??= new List<string>()).Add(cookie.ToString());
+            }
         }
-        foreach (var (name, value) in _cookies) cookies.Add($"{name}={value}");
-        if (cookies.Count > 0) fields.Add(new("Cookie", string.Join("; ", cookies)));
+        foreach (var (name, value) in _cookies) (cookies ??= new List<string>()).Add($"{name}={value}");
+        if (cookies is not null) fields.Add(new("Cookie", string.Join("; ", cookies)));
         return fields;
     }
 
@@ -332,13 +336,20 @@ internal sealed class ClientRequest
     /// <summary>Each layer over the ones before: a name it gives replaces every earlier header of that name (any case); its own repeats are kept.</summary>
     private static List<KeyValuePair<string, string>> Overlay(params IEnumerable<KeyValuePair<string, string>>[] layers)
     {
+        // Runs for every request: no allocation beyond the list. Only the earlier layers' entries
+        // (those before layerStart) are replaced, so a layer's own repeats stay.
         var merged = new List<KeyValuePair<string, string>>();
         foreach (var layer in layers)
         {
-            var replaced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var layerStart = merged.Count;
             foreach (var (name, value) in layer)
             {
-                if (replaced.Add(name)) merged.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+                for (var i = layerStart - 1; i >= 0; i--)
+                {
+                    if (!string.Equals(merged[i].Key, name, StringComparison.OrdinalIgnoreCase)) continue;
+                    merged.RemoveAt(i);
+                    layerStart--;
+                }
                 merged.Add(new(name, value));
             }
         }

@@ -75,6 +75,31 @@ public class ResponseFramingTests
     }
 
     [Fact]
+    public void A_well_framed_head_in_one_read_is_checked_without_allocating()
+    {
+        // Every response pays this check: the usual head (one read, one Content-Length or chunked) must cost no garbage.
+        var plain = Encoding.Latin1.GetBytes("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: application/json\r\nContent-Length: 53\r\n\r\n{\"a\":1}");
+        var chunked = Encoding.Latin1.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n5\r\nhello\r\n");
+        var readers = new[] { new ResponseHeadReader(false), new ResponseHeadReader(false), new ResponseHeadReader(false) };
+        Assert.Null(readers[0].Feed(plain)); // first use: JIT and static set-up are not the check's garbage
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Null(readers[1].Feed(plain));
+        Assert.Null(readers[2].Feed(chunked));
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.All(readers, r => Assert.True(r.Done));
+    }
+
+    [Fact]
+    public void A_final_head_split_across_reads_after_an_interim_one_is_checked_whole()
+    {
+        var reader = new ResponseHeadReader(asksUpgrade: false);
+        Assert.Null(reader.Feed(Encoding.Latin1.GetBytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Le")));
+        Assert.False(reader.Done);
+        Assert.Null(reader.Feed(Encoding.Latin1.GetBytes("ngth: 1\r\nTransfer-Enc")));
+        Assert.Contains("both Transfer-Encoding", reader.Feed(Encoding.Latin1.GetBytes("oding: chunked\r\n\r\n")));
+    }
+
+    [Fact]
     public void The_body_after_a_good_head_is_not_read_as_a_head()
     {
         var reader = new ResponseHeadReader(asksUpgrade: false);

@@ -17,7 +17,8 @@ internal sealed class ResponseHeadReader
     private const int MaxHeadBytes = 256 * 1024;
 
     private readonly bool _asksUpgrade;
-    private byte[] _buffer = new byte[2048];
+    // Only for a head that arrives in pieces: the usual head, whole in one read, is checked where it lies.
+    private byte[]? _buffer;
     private int _length;
 
     public ResponseHeadReader(bool asksUpgrade) => _asksUpgrade = asksUpgrade;
@@ -32,36 +33,59 @@ internal sealed class ResponseHeadReader
     public string? Feed(ReadOnlySpan<byte> data)
     {
         if (Done || data.IsEmpty) return null;
-        if (_length + data.Length > _buffer.Length)
+        if (_length == 0)
         {
-            if (_length + data.Length > MaxHeadBytes)
-            {
-                Done = true;
-                _buffer = Array.Empty<byte>();
-                return null;
-            }
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + data.Length));
+            var problem = CheckHeads(ref data);
+            if (problem is not null || Done || data.IsEmpty) return problem;
         }
+        // What is left is the start of a head: keep it until the rest arrives.
+        if (_length + data.Length > MaxHeadBytes)
+        {
+            GiveUp();
+            return null;
+        }
+        if (_buffer is null || _length + data.Length > _buffer.Length)
+            Array.Resize(ref _buffer, Math.Max(Math.Max(2048, (_buffer?.Length ?? 0) * 2), _length + data.Length));
         data.CopyTo(_buffer.AsSpan(_length));
         _length += data.Length;
 
-        while (!Done && FindHeadEnd(_buffer.AsSpan(0, _length)) is var end and > 0)
+        ReadOnlySpan<byte> pending = _buffer.AsSpan(0, _length);
+        var found = CheckHeads(ref pending);
+        if (found is null && !Done && pending.Length < _length)
         {
-            var head = Encoding.Latin1.GetString(_buffer, 0, end);
-            var problem = Check(head, _asksUpgrade, out var status);
-            if (problem is not null) return problem;
-            if (status is >= 100 and < 200 && status != 101)
+            // Interim heads were read: keep only the head that follows them.
+            pending.CopyTo(_buffer);
+            _length = pending.Length;
+        }
+        return found;
+    }
+
+    // Checks each complete head at the start of data (interim ones, then the final one); data is left at what follows.
+    private string? CheckHeads(ref ReadOnlySpan<byte> data)
+    {
+        while (!Done && FindHeadEnd(data) is var end and > 0)
+        {
+            var head = data[..end];
+            data = data[end..];
+            var status = 0;
+            if (!LooksFine(head, _asksUpgrade, ref status))
             {
-                // An interim response (100 Continue, 103 Early Hints): the final one follows.
-                Buffer.BlockCopy(_buffer, end, _buffer, 0, _length - end);
-                _length -= end;
-                continue;
+                var problem = Check(Encoding.Latin1.GetString(head), _asksUpgrade, out status);
+                if (problem is not null) return problem;
             }
+            // An interim response (100 Continue, 103 Early Hints): the final one follows.
+            if (status is >= 100 and < 200 && status != 101) continue;
             Upgraded = status == 101;
-            Done = true;
-            _buffer = Array.Empty<byte>();
+            GiveUp();
         }
         return null;
+    }
+
+    private void GiveUp()
+    {
+        Done = true;
+        _buffer = null;
+        _length = 0;
     }
 
     /// <summary>The length of the head including its blank line (CRLF or bare LF line ends, RFC 9112 2.2), or 0.</summary>
@@ -76,6 +100,61 @@ internal sealed class ResponseHeadReader
             i += next + 1;
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The check every response pays, without allocating: true when <see cref="Check"/> would find nothing
+    /// wrong, shown by a head whose names are tokens, with at most one plain Content-Length or one
+    /// "Transfer-Encoding: chunked" and no unasked 101. Anything else (rare) goes to <see cref="Check"/>,
+    /// which names the fault. <paramref name="status"/> is set as Check sets it.
+    /// </summary>
+    private static bool LooksFine(ReadOnlySpan<byte> head, bool asksUpgrade, ref int status)
+    {
+        var rest = head;
+        var statusLine = NextLine(ref rest);
+        status = statusLine.Length >= 12 && statusLine.StartsWith("HTTP/"u8) &&
+                 int.TryParse(statusLine.Slice(9, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : 0;
+        if (status == 0 || status is >= 100 and < 200 && status != 101) return true;
+        if (status == 101 && !asksUpgrade) return false;
+        int lengths = 0, codings = 0;
+        while (!rest.IsEmpty)
+        {
+            var line = NextLine(ref rest);
+            if (line.IsEmpty) break;
+            if (line[0] is (byte)' ' or (byte)'\t') continue;
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0 || !IsToken(line[..colon])) return false;
+            var name = line[..colon];
+            var value = line[(colon + 1)..].Trim(" \t"u8);
+            if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
+            {
+                if (++lengths > 1 || value.IsEmpty || value.ContainsAnyExceptInRange((byte)'0', (byte)'9') ||
+                    !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _)) return false;
+            }
+            else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
+            {
+                if (++codings > 1 || !Ascii.EqualsIgnoreCase(value, "chunked"u8)) return false;
+            }
+        }
+        return lengths == 0 || codings == 0;
+    }
+
+    // The next line of a head without its line end (LF, or CRLF with any CRs before the LF), as Check reads lines.
+    private static ReadOnlySpan<byte> NextLine(ref ReadOnlySpan<byte> rest)
+    {
+        var lf = rest.IndexOf((byte)'\n');
+        var line = lf < 0 ? rest : rest[..lf];
+        rest = lf < 0 ? default : rest[(lf + 1)..];
+        return line.TrimEnd((byte)'\r');
+    }
+
+    private static bool IsToken(ReadOnlySpan<byte> name)
+    {
+        foreach (var b in name)
+        {
+            if (b <= ' ' || b >= 0x7F || "\"(),/:;<=>?@[\\]{}"u8.Contains(b)) return false;
+        }
+        return true;
     }
 
     /// <summary>What is wrong with one complete response head, or null. <paramref name="status"/> is 0 when the status line is unreadable.</summary>

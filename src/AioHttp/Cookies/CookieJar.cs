@@ -97,6 +97,11 @@ public sealed class CookieJar : AbstractCookieJar
         ArgumentNullException.ThrowIfNull(requestUrl);
         if (!requestUrl.IsAbsoluteUri)
             throw new ArgumentException($"A cookie URL must be absolute: '{requestUrl}'.", nameof(requestUrl));
+        lock (_gate)
+        {
+            // The common case of a jar with nothing in it: no clock read, no host or path to work out.
+            if (_domainCount == 0 && _shared.Count == 0) return Array.Empty<Cookie>();
+        }
         var now = _time.GetUtcNow();
         var host = CookieMatching.CanonicalHost(requestUrl);
         bool isIp = CookieMatching.IsIpHost(requestUrl);
