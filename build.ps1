@@ -98,8 +98,14 @@ function Build-Module {
         # native code is for this machine's OS and architecture; elsewhere the same files still run,
         # JIT-compiled from their IL. Crossgen comes from the package registry (the SDK picks the
         # version); when it cannot be had, the module is built without it and says so.
+        # The cmdlets derive from PowerShell's classes, and PowerShellStandard.Library (what they compile
+        # against) holds no field layouts: crossgen skips every method that depends on them unless it
+        # also sees a real System.Management.Automation. The one running this build is that (7.6, as
+        # the manifest requires); under another PowerShell the runtime checks the layouts and
+        # JIT-compiles whatever does not match, so the files stay correct everywhere.
+        $automation = [System.Management.Automation.PSObject].Assembly.Location
         Invoke-Native dotnet @('publish', $project, '-c', $Configuration, '-r', $rid, '--self-contained', 'false',
-            '-p:PublishReadyToRun=true', '-o', $ModuleOut, '--nologo', '-v', 'q', '-clp:NoSummary')
+            '-p:PublishReadyToRun=true', "-p:PublishReadyToRunCrossgen2ExtraArgs=-r:$automation", '-o', $ModuleOut, '--nologo', '-v', 'q', '-clp:NoSummary')
     }
     else {
         Invoke-Native dotnet @('build', $project, '-c', $Configuration, '-o', $ModuleOut, '--nologo', '-v', 'q', '-clp:NoSummary')

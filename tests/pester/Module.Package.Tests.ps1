@@ -43,6 +43,34 @@ Describe 'The shipped module folder' {
         & $precompiled (Join-Path $ModuleFolder 'Dependencies/DnsClient.dll') | Should -BeFalse
     }
 
+    It 'runs its cmdlets from that precompiled code in a fresh pwsh: not one AioHttp.Commands method is JIT-compiled by a request' {
+        # Crossgen compiles the cmdlet classes only when it sees the real System.Management.Automation
+        # (build.ps1 gives it the one running the build); the runtime's own list of what it compiled says
+        # whether that code was taken. Tier-1 recompiles of hot methods are the runtime's choice, not a miss.
+        $precompiled = [Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead((Join-Path $ModuleFolder 'AioHttp.Commands.dll')))
+        try { $hasCode = $precompiled.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 } finally { $precompiled.Dispose() }
+        if (-not $hasCode) { Set-ItResult -Skipped -Because 'this build has no ReadyToRun code (crossgen could not be had: build.ps1 warned)'; return }
+        $list = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-jit-$([guid]::NewGuid().ToString('n')).txt"
+        $saved = $env:DOTNET_JitStdOutFile, $env:DOTNET_JitDisasmSummary
+        try {
+            $env:DOTNET_JitStdOutFile = $list
+            $env:DOTNET_JitDisasmSummary = '1'
+            $pwsh = Get-PwshCommand
+            $use = "Import-Module '$(Join-Path $ModuleFolder 'AioHttp.psd1')'; `$s = New-AioSession; 1..3 | ForEach-Object { '$($Server.http)/get?n=' + `$_ } | Invoke-AioRequest -Session `$s | ForEach-Object Status; (Invoke-AioRequest '$($Server.http)/get').Status; Close-AioSession `$s"
+            $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $use 2>&1
+            $output | Should -Be @(200, 200, 200, 200)
+        }
+        finally {
+            $env:DOTNET_JitStdOutFile, $env:DOTNET_JitDisasmSummary = $saved
+        }
+        $list | Should -Exist -Because 'the runtime writes what it JIT-compiles there'
+        $compiled = Get-Content $list
+        Remove-Item $list -ErrorAction SilentlyContinue
+        $compiled | Where-Object { $_ -match 'JIT compiled .*\[(Instrumented )?Tier0' } | Should -Not -BeNullOrEmpty -Because 'the list names first compiles (PowerShell compiles its own script code), so an empty one proves nothing'
+        # A first compile (Tier0, or FullOpts for a method with a loop) of one of ours means its precompiled code was missing or refused.
+        @($compiled | Where-Object { $_ -match 'JIT compiled AioHttp\.Commands\.' -and $_ -match '\[(Instrumented )?Tier0|\[Tier-0|\[FullOpts' }) | Should -BeNullOrEmpty
+    }
+
     It 'names its about topic about_AioHttp, cased as such' {
         Join-Path $ModuleFolder 'en-US' | Get-ChildItem -Filter 'about_*' | ForEach-Object Name | Should -Contain 'about_AioHttp.help.txt'
     }
