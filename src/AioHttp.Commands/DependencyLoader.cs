@@ -5,7 +5,7 @@ using System.Runtime.Loader;
 namespace AioHttp.Commands;
 
 /// <summary>
-/// Keeps the module's third-party assemblies (DnsClient) out of PowerShell's default load context,
+/// Keeps the module's third-party assemblies (DnsClient, ZstdSharp) out of PowerShell's default load context,
 /// where they could clash with another module's copy: they ship under Dependencies/ (not beside the
 /// module, so nothing finds them by accident) and load into a private AssemblyLoadContext when the
 /// engine first needs one. The pattern of the PowerShell docs' "resolving assembly conflicts" sample.

@@ -62,7 +62,7 @@ public sealed class ClientSessionOptions
     public bool RaiseForStatus { get; set; }
 
     /// <summary>
-    /// Undo Content-Encoding (gzip, deflate, br) and offer those codings in Accept-Encoding (aiohttp's
+    /// Undo Content-Encoding (gzip, deflate, br, zstd) and offer those codings in Accept-Encoding (aiohttp's
     /// auto_decompress). False (-NoDecompress): bodies are handed over as they came, and no
     /// Accept-Encoding is added unless a header gives one.
     /// </summary>

@@ -2,13 +2,13 @@ namespace AioHttp;
 
 /// <summary>
 /// Undoes Content-Encoding as the body streams in: gzip (every member), deflate (zlib-wrapped, as
-/// HTTP means it, or raw, which some servers send) and br. aiohttp decodes these transparently; so
+/// HTTP means it, or raw, which some servers send), br and zstd (every frame). aiohttp decodes these transparently; so
 /// do we. Each decoder checks its format's framing, so a cut-off body, corrupt data and bytes after
 /// the end of the compressed data are told apart (see Decoding/).
 /// </summary>
 internal static class ContentDecoding
 {
-    public const string AcceptEncoding = "gzip, deflate, br";
+    public const string AcceptEncoding = "gzip, deflate, br, zstd";
 
     /// <summary>Wraps <paramref name="raw"/> in decoders for each coding, last applied first.</summary>
     public static Stream Wrap(Stream raw, IEnumerable<string> contentEncodings)
@@ -26,6 +26,7 @@ internal static class ContentDecoding
                 "gzip" or "x-gzip" => new GzipDecodingStream(stream),
                 "deflate" => new DeflateDecodingStream(stream),
                 "br" => new BrotliDecodingStream(stream),
+                "zstd" => new ZstdDecodingStream(stream),
                 // An unknown coding is passed through untouched, as aiohttp does.
                 _ => stream,
             };

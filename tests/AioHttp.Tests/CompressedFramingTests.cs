@@ -30,7 +30,7 @@ public class CompressedFramingTests
 
     private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();
 
-    private static byte[] Decode(byte[] body, string encoding, int slice = 1 << 20)
+    internal static byte[] Decode(byte[] body, string encoding, int slice = 1 << 20)
     {
         using var decoded = ContentDecoding.Wrap(new SlicedStream(body, slice), new[] { encoding });
         var output = new MemoryStream();
@@ -236,7 +236,7 @@ public class CompressedFramingTests
     }
 
     /// <summary>A body that arrives at most <c>slice</c> bytes per read, as a network delivers it.</summary>
-    private sealed class SlicedStream : MemoryStream
+    internal sealed class SlicedStream : MemoryStream
     {
         private readonly int _slice;
 

@@ -12,6 +12,9 @@ Describe 'The shipped module folder' {
         Get-Content (Join-Path $ModuleFolder 'LICENSE') -Raw | Should -Match 'MIT License'
         $notices = Get-Content (Join-Path $ModuleFolder 'THIRD-PARTY-NOTICES.txt') -Raw
         $notices | Should -Match 'DnsClient'
+        $notices | Should -Match 'ZstdSharp'
+        $notices | Should -Match 'MIT License'
+        $notices | Should -Match 'BSD License'
         $notices | Should -Match 'Apache License'
         $notices | Should -Match 'Public Suffix List'
         $notices | Should -Match 'Mozilla Public License'
@@ -30,7 +33,7 @@ Describe 'The shipped module folder' {
         Test-ModuleManifest (Join-Path $ModuleFolder 'AioHttp.psd1') | Should -Not -BeNullOrEmpty
     }
 
-    It 'ships its own assemblies precompiled (ReadyToRun), so a fresh pwsh does not JIT the request path; DnsClient as its authors built it' {
+    It 'ships its own assemblies precompiled (ReadyToRun), so a fresh pwsh does not JIT the request path; DnsClient and ZstdSharp as their authors built them' {
         # The corrected COR header's ManagedNativeHeader points at the ReadyToRun code; IL-only assemblies have none.
         $precompiled = {
             param($Path)
@@ -41,6 +44,7 @@ Describe 'The shipped module folder' {
         & $precompiled (Join-Path $ModuleFolder 'AioHttp.dll') | Should -BeTrue -Because 'build.ps1 publishes the engine ReadyToRun (a build warning says when crossgen could not be had)'
         & $precompiled (Join-Path $ModuleFolder 'AioHttp.Commands.dll') | Should -BeTrue
         & $precompiled (Join-Path $ModuleFolder 'Dependencies/DnsClient.dll') | Should -BeFalse
+        & $precompiled (Join-Path $ModuleFolder 'Dependencies/ZstdSharp.dll') | Should -BeFalse
     }
 
     It 'runs its cmdlets from that precompiled code in a fresh pwsh: not one AioHttp.Commands method is JIT-compiled by a request' {
@@ -90,6 +94,7 @@ Describe 'Packaging with PSResourceGet' {
             $entries | Should -Contain 'AioHttp.psd1'
             $entries | Should -Contain 'LICENSE'
             $entries | Should -Contain 'Dependencies/DnsClient.dll'
+            $entries | Should -Contain 'Dependencies/ZstdSharp.dll'
             @($entries | Where-Object { $_ -like '*.pdb' }) | Should -BeNullOrEmpty
 
             # A throw-away HOME: Install-PSResource's CurrentUser scope and its repository list live there.

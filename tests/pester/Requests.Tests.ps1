@@ -90,8 +90,8 @@ Describe 'Invoke-AioRequest default headers' {
         Get-RecordedHeader $sent 'Accept' | Should -Be @('*/*')
     }
 
-    It 'sends Accept-Encoding: gzip, deflate, br' {
-        Get-RecordedHeader $sent 'Accept-Encoding' | Should -Be @('gzip, deflate, br')
+    It 'sends Accept-Encoding: gzip, deflate, br, zstd' {
+        Get-RecordedHeader $sent 'Accept-Encoding' | Should -Be @('gzip, deflate, br, zstd')
     }
 
     It 'sends no Content-Length or Content-Type on a plain GET' {

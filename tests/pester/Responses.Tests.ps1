@@ -91,7 +91,7 @@ Describe 'ClientResponse request facts' {
         $info.Method | Should -BeExactly 'GET'
         $info.Headers['x-sent'] | Should -BeExactly 'yes'
         $info.Headers['User-Agent'] | Should -Match '^AioHttp/'
-        $info.Headers['Accept-Encoding'] | Should -BeExactly 'gzip, deflate, br'
+        $info.Headers['Accept-Encoding'] | Should -BeExactly 'gzip, deflate, br, zstd'
     }
 
     It 'has RequestInfo headers that include Content-Type and Content-Length of the body sent' {
@@ -323,7 +323,7 @@ Describe 'Compressed bodies' {
         $r.Status | Should -Be 200
         $body = $r.Json()
         $body.$Flag | Should -BeTrue
-        $body.headers.'Accept-Encoding' | Should -BeExactly 'gzip, deflate, br'
+        $body.headers.'Accept-Encoding' | Should -BeExactly 'gzip, deflate, br, zstd'
     }
 
     It 'raises ClientPayloadError for a gzip body that is not gzip (/gzip-bad)' {
