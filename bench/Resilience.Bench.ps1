@@ -81,7 +81,7 @@ function Invoke-Measurement([string] $Name, [bool] $TimingsOn) {
     }
     else {
         $arguments = @($Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $PipelineChild, '-ModulePath', $ModulePath,
-            '-Url', $Url, '-Count', $Count, '-Concurrency', $Concurrency, '-Passes', $Passes, '-WarmUp', [math]::Min($Count, 3000), '-Rate', $Rate) +
+            '-Url', $Url, '-Count', $Count, '-Concurrency', $Concurrency, '-Passes', $Passes, '-WarmUp', $Count, '-Rate', $Rate) +
             @(if (-not $TimingsOn) { '-TimingsOff' })
         $lines = @(& $Pwsh[0] @arguments 2>&1)
     }
