@@ -27,7 +27,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     private TimeSpan _elapsed;
 
     internal ClientResponse(HttpResponseMessage message, RequestInfo requestInfo, IReadOnlyList<ClientResponse> history,
-        RequestTimer timer, ConnectionLease lease, long startedAt, IReadOnlyDictionary<string, Cookie> cookies, RequestTimings timings, bool decompress = true)
+        RequestTimer timer, ConnectionLease lease, long startedAt, IReadOnlyDictionary<string, Cookie> cookies, RequestTimings? timings, bool decompress = true)
     {
         Timings = timings; // before the body reader: an empty body ends (and is timed) in its constructor
         _message = message;
@@ -76,8 +76,11 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     public int Status { get; }
     public string Reason { get; }
 
-    /// <summary>How long this exchange's phases took (DNS, connect, TLS, send, wait, receive); each hop in History has its own.</summary>
-    public RequestTimings Timings { get; }
+    /// <summary>
+    /// How long this exchange's phases took (DNS, connect, TLS, send, wait, receive); each hop in History
+    /// has its own. Null only when the process set the AioHttp.DisableTimings measurement switch.
+    /// </summary>
+    public RequestTimings? Timings { get; }
     /// <summary>Invoke-WebRequest's name for <see cref="Status"/>.</summary>
     public int StatusCode => Status;
     /// <summary>Invoke-WebRequest's name for <see cref="Reason"/>.</summary>
@@ -248,7 +251,7 @@ public sealed class ClientResponse : IDisposable, IAsyncDisposable
     private void Release()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
-        Timings.BodyEnded(Content?.Filled ?? 0); // null while the constructor runs: an empty body
+        Timings?.BodyEnded(Content?.Filled ?? 0); // null while the constructor runs: an empty body
         // Only this one call gets here, so the fields are let go of without a race.
         _guard!.Disarm();
         _guard = null;

@@ -32,6 +32,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     // The settings as they were when the session was made: nobody changes them afterwards.
     private readonly ClientSessionOptions _settings;
     private readonly ExchangeRecorder? _recorder;
+    // Whether responses get Timings: always, unless the measurement switch is set (see RequestTimings.Enabled);
+    // a recording session keeps them anyway, the HAR needs them.
+    private readonly bool _timed;
     // Copy-on-write: a request takes the collection current when it starts and keeps it; SetHeader and
     // RemoveHeader swap in a new one, so no collection a request holds ever changes.
     private HeaderCollection _headers;
@@ -67,6 +70,14 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         _rateLimiter = RateLimiter.For(options);
         _connector = new Connector(options, _resolver, _proxy);
         if (options.Record) _recorder = new ExchangeRecorder();
+        _timed = RequestTimings.Enabled || _recorder is not null;
+    }
+
+    /// <summary>Tests turn timings off for one session, as the process-wide measurement switch does.</summary>
+    internal bool Timed
+    {
+        get => _timed;
+        init => _timed = value || _recorder is not null;
     }
 
     /// <summary>Whether the session keeps its exchanges (made with Record) for <see cref="WriteHar"/>.</summary>
@@ -495,7 +506,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     private async Task<ClientResponse> SendOnceAsync(Connector connector, ClientRequest call,
         IReadOnlyList<ClientResponse> history, RequestTimer timer, long startedAt, Action<RequestTraceEvent>? trace)
     {
-        var timings = new RequestTimings(Stopwatch.GetTimestamp());
+        var timings = _timed ? new RequestTimings(Stopwatch.GetTimestamp()) : null;
         var (message, requestInfo) = call.ToHttpRequestMessage();
         message.Options.Set(Connector.TimerKey, timer);
         trace?.Invoke(RequestTraceText.Request(requestInfo, message.Version));
@@ -523,9 +534,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         {
             timer.StopRead();
         }
-        timings.HeadersReceived();
+        timings?.HeadersReceived();
         // HTTP/2 has no watched connection: a connection made for this request still has its setup.
-        if (outgoing.Connection is null && message.Options.TryGetValue(ConnectionSetup.Key, out var setup)) timings.OnConnection(setup, reused: false);
+        if (timings is not null && outgoing.Connection is null && message.Options.TryGetValue(ConnectionSetup.Key, out var setup)) timings.OnConnection(setup, reused: false);
 
         try
         {

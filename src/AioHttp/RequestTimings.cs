@@ -19,6 +19,18 @@ public sealed class RequestTimings
     private long _end;              // the body ended (or the response was closed)
     private ConnectionSetup? _setup;
 
+    /// <summary>The AppContext switch that turns timings off, for measuring what they cost (bench/Resilience.Bench.ps1).</summary>
+    internal const string DisableSwitch = "AioHttp.DisableTimings";
+
+    /// <summary>
+    /// False when the process set <see cref="DisableSwitch"/> before the first request: sessions that do
+    /// not record then keep no timings (ClientResponse.Timings is null). Read once: a measurement switch,
+    /// not a setting.
+    /// </summary>
+    internal static readonly bool Enabled = !SwitchedOff();
+
+    internal static bool SwitchedOff() => AppContext.TryGetSwitch(DisableSwitch, out var off) && off;
+
     internal RequestTimings(long start) => _start = start;
 
     /// <summary>Resolving the host name (a cached answer takes next to nothing); null on a reused connection.</summary>

@@ -66,7 +66,7 @@ public class SessionJsonParserTests
     /// A loopback peer that answers every HTTP request with <see cref="Document"/> as application/json,
     /// and every websocket upgrade by sending <see cref="Document"/> as one text message.
     /// </summary>
-    private sealed class JsonPeer : IAsyncDisposable
+    internal sealed class JsonPeer : IAsyncDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly CancellationTokenSource _stop = new();

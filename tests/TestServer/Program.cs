@@ -37,6 +37,7 @@ UploadEndpoints.Map(app);
 HeaderEndpoints.Map(app);
 PagingEndpoints.Map(app);
 DiagnosticsEndpoints.Map(app);
+ArrivalEndpoints.Map(app);
 WebSocketEndpoints.Map(app);
 ScriptedServer.Map(app);
 

@@ -48,7 +48,7 @@ internal sealed class RecordedExchange
 
     public RecordedExchange(HttpRequestMessage message, Payload? body, ClientResponse response)
     {
-        Timings = response.Timings;
+        Timings = response.Timings!; // a recording session always times its exchanges (ClientSession._timed)
         Started = DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(Timings.StartTimestamp);
         Method = response.Method;
         Url = response.Url;
