@@ -104,13 +104,18 @@ internal sealed class RateLimiter
     /// Waits until <paramref name="url"/>'s request may start. Cancellation (the caller's, or the total
     /// timeout) ends the wait with an OperationCanceledException and gives the reserved time back.
     /// </summary>
-    public async ValueTask WaitAsync(Url url, CancellationToken cancellationToken)
+    public ValueTask WaitAsync(Url url, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var host = HostKey(url);
+        var host = HostKeyIfCounted(url);
         var now = _time.GetTimestamp();
         var start = Reserve(host, now);
-        if (start <= now) return;
+        return start <= now ? ValueTask.CompletedTask : DelayAsync(host, now, start, cancellationToken);
+    }
+
+    // Only a request that must wait pays for waiting (a state machine, a timer).
+    private async ValueTask DelayAsync(string? host, long now, long start, CancellationToken cancellationToken)
+    {
         Interlocked.Increment(ref _waiting);
         try
         {
@@ -129,14 +134,27 @@ internal sealed class RateLimiter
 
     /// <summary>
     /// Waits for a request's start time under its clocks: the total timeout and the caller end the wait
-    /// (the connect clock does not run yet), with the error for whichever stopped it.
+    /// (the connect clock does not run yet), with the error for whichever stopped it. A start that is
+    /// now (the usual case under a rate the requests do not reach) costs no linked token.
     /// </summary>
-    internal async ValueTask WaitAsync(RequestTimer timer, Url url)
+    internal ValueTask WaitAsync(RequestTimer timer, Url url)
+    {
+        // Already stopped: no start is reserved, and the wait below names the clock that stopped it.
+        if (timer.TotalToken.IsCancellationRequested || timer.CallerToken.IsCancellationRequested)
+            return WaitUnderClocksAsync(timer, url, null, 0, 0);
+        var host = HostKeyIfCounted(url);
+        var now = _time.GetTimestamp();
+        var start = Reserve(host, now);
+        return start <= now ? ValueTask.CompletedTask : WaitUnderClocksAsync(timer, url, host, now, start);
+    }
+
+    private async ValueTask WaitUnderClocksAsync(RequestTimer timer, Url url, string? host, long now, long start)
     {
         using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(timer.TotalToken, timer.CallerToken);
         try
         {
-            await WaitAsync(url, waitCts.Token).ConfigureAwait(false);
+            waitCts.Token.ThrowIfCancellationRequested();
+            await DelayAsync(host, now, start, waitCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException oce)
         {
@@ -163,12 +181,15 @@ internal sealed class RateLimiter
     /// <summary>host:port, the unit -RateLimitPerHost counts (as -LimitPerHost does).</summary>
     internal static string HostKey(Url url) => string.Create(CultureInfo.InvariantCulture, $"{url.Host}:{url.Port}");
 
+    // The key is made only when per-host starts are kept.
+    private string? HostKeyIfCounted(Url url) => _hostInterval > 0 ? HostKey(url) : null;
+
     /// <summary>Reserves the earliest start at or after <paramref name="now"/> that keeps both spacings, and returns it.</summary>
-    internal long Reserve(string host, long now)
+    internal long Reserve(string? host, long now)
     {
         lock (_gate)
         {
-            var hostStarts = _hostInterval > 0 ? HostStarts(host, now) : null;
+            var hostStarts = _hostInterval > 0 && host is not null ? HostStarts(host, now) : null;
             if (_sessionInterval > 0) Prune(_session, now, _sessionInterval);
             var start = now;
             while (true)
@@ -186,12 +207,12 @@ internal sealed class RateLimiter
     }
 
     /// <summary>A start that will not happen (its wait was cancelled): its time goes to whoever asks next.</summary>
-    internal void Release(string host, long start)
+    internal void Release(string? host, long start)
     {
         lock (_gate)
         {
             _session.Remove(start);
-            if (_hosts.TryGetValue(host, out var starts))
+            if (host is not null && _hosts.TryGetValue(host, out var starts))
             {
                 starts.Remove(start);
                 if (starts.Count == 0) _hosts.Remove(host);
