@@ -456,7 +456,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         if (request.Body is not { IsStreamed: true } || !ShowProgress) return StartTransfer(session, request);
         var upload = request.UploadProgress = new TransferProgress();
         var task = StartTransfer(session, request);
-        (_progressBar ??= new TransferProgressBar(this)).Track($"Uploading to {request.Url}", task, upload);
+        (_progressBar ??= new TransferProgressBar(this)).Track("Uploading to", request.Url, task, upload);
         return task;
     }
 
@@ -470,7 +470,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         var progress = new DownloadProgress();
         var path = _outFile.Path;
         var download = InFlightRequests.Start(token => session.DownloadAsync(request, path, Resume, progress, token), keepOnceArrived: false, _stop.Token);
-        _progressBar?.Track($"Downloading {Uri}", download, progress);
+        _progressBar?.Track("Downloading", Uri, download, progress);
         return download;
     }
 

@@ -26,10 +26,14 @@ internal sealed class TransferProgressBar
 
     public TransferProgressBar(Cmdlet cmdlet) => _cmdlet = cmdlet;
 
-    /// <param name="activity">The bar's title ("Downloading https://…", "Uploading to https://…").</param>
+    /// <param name="action">The start of the bar's title ("Downloading", "Uploading to"), followed by the URL.</param>
     /// <param name="task">The request the transfer belongs to: its end closes the bar at the latest.</param>
-    public void Track(string activity, Task task, TransferProgress progress) =>
-        _entries.Add(new Entry(_nextActivityId++, activity, task, progress));
+    public void Track(string action, string url, Task task, TransferProgress progress)
+    {
+        // A password in the URL's user info is not put on the screen.
+        var shown = AioHttp.Url.TryParse(url, out var parsed) && parsed is not null ? parsed.WithoutUserInfo().ToString() : url;
+        _entries.Add(new Entry(_nextActivityId++, $"{action} {shown}", task, progress));
+    }
 
     /// <summary>
     /// Writes the bars (at most every 250 ms) and closes those whose transfer has ended: an upload's

@@ -104,6 +104,16 @@ Describe 'Upload progress bar' {
         $result.Progress | Should -BeNullOrEmpty
     }
 
+    It 'does not show a password given in the URL' {
+        $withPassword = $slow -replace '^http://', 'http://alice:s3cret@'
+        $result = Invoke-WithProgress "(Invoke-AioRequest '$withPassword' -Method POST -InFile '$file').Json().size" 'Continue'
+        $result.Output | Should -Be 12MB
+        $updates = @($result.Progress | Where-Object RecordType -EQ 'Processing')
+        $updates.Count | Should -BeGreaterThan 0
+        $updates | ForEach-Object { $_.Activity | Should -Match '^Uploading to http://127\.0\.0\.1:\d+/upload-slow' }
+        $result.Progress.Activity -match 's3cret' | Should -BeNullOrEmpty
+    }
+
     It 'writes no progress at all when $ProgressPreference is SilentlyContinue' {
         $result = Invoke-WithProgress "(Invoke-AioRequest '$slow' -Method POST -InFile '$file').Json().size" 'SilentlyContinue'
         $result.Output | Should -Be 12MB
