@@ -288,9 +288,11 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         if (ShowProgress) _progressBar = new TransferProgressBar(this);
     }
 
-    // $ProgressPreference, read once and only when there is something to show (a download, a file or stream body).
+    // -ProgressAction, else $ProgressPreference, read once and only when there is something to show (a
+    // download, a file or stream body). When it is off, nothing is counted either.
     private bool ShowProgress => _showProgress ??=
-        GetVariableValue("ProgressPreference") is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore or "SilentlyContinue" or "Ignore");
+        (MyInvocation.BoundParameters.TryGetValue("ProgressAction", out var action) ? action : GetVariableValue("ProgressPreference"))
+            is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore or "SilentlyContinue" or "Ignore");
 
     // The session's settings, copied once per session rather than per input record (Options makes a copy).
     internal ClientSessionOptions SettingsFor(ClientSession session)
