@@ -26,7 +26,8 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     private bool _finished;
     private ScriptBlockBody? _scriptBody;
     private OutFileTarget? _outFile;
-    private DownloadProgressBar? _progressBar;
+    private TransferProgressBar? _progressBar;
+    private bool? _showProgress;
     private FailureReporter _failures = null!;
     private RequestTraceWriter? _trace;
     // What Flush needs of each request in flight beyond its task: its method (for the error) and its -Verbose log.
@@ -285,9 +286,14 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         if (FollowRelLink) ThrowArgumentError("OutFileWithFollowRelLink", "-OutFile and -FollowRelLink cannot be used together: every page would go to the same file. Drop -OutFile and save the pages' bodies yourself.");
         if (Stream) ThrowArgumentError("OutFileWithStream", "-OutFile and -Stream cannot be used together: -OutFile reads the body into the file, -Stream leaves it unread for you. Use one of them.");
         _outFile = OutFileTarget.Resolve(this, OutFile, Resume);
-        if (GetVariableValue("ProgressPreference") is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore or "SilentlyContinue" or "Ignore"))
-            _progressBar = new DownloadProgressBar(this);
+        if (ShowProgress) _progressBar = new TransferProgressBar(this);
     }
+
+    // -ProgressAction, else $ProgressPreference, read once and only when there is something to show (a
+    // download, a file or stream body). When it is off, nothing is counted either.
+    private bool ShowProgress => _showProgress ??=
+        (MyInvocation.BoundParameters.TryGetValue("ProgressAction", out var action) ? action : GetVariableValue("ProgressPreference"))
+            is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore or "SilentlyContinue" or "Ignore");
 
     // The session's settings, copied once per session rather than per input record (Options makes a copy).
     internal ClientSessionOptions SettingsFor(ClientSession session)
@@ -370,13 +376,17 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     {
         // Ctrl+C, Select-Object -First, or an error upstream: cancel what is in flight, free connections.
         // After a normal finish nothing is in flight, and -Stream responses must stay readable.
-        if (!_finished) _stop.Cancel();
+        if (!_finished)
+        {
+            _stop.Cancel();
+            _progressBar?.CompleteAll();
+        }
         _inFlight.DisposeAll();
         _pending.Clear();
         _stop.Dispose();
     }
 
-    // Runs every slice of a wait: download bars, and retry notices as they happen rather than at the end.
+    // Runs every slice of a wait: transfer bars, and retry notices as they happen rather than at the end.
     private Action? Tick => _progressBar is null && !_mayRetry ? null : OnTick;
 
     private void OnTick()
@@ -446,6 +456,16 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private Task<ClientResponse> StartRequest(ClientSession session, RequestOptions request)
     {
+        // A file or stream body gets a bar of its own, counted as the connection takes its bytes.
+        if (request.Body is not { IsStreamed: true } || !ShowProgress) return StartTransfer(session, request);
+        var upload = request.UploadProgress = new TransferProgress();
+        var task = StartTransfer(session, request);
+        (_progressBar ??= new TransferProgressBar(this)).Track("Uploading to", request.Url, task, upload);
+        return task;
+    }
+
+    private Task<ClientResponse> StartTransfer(ClientSession session, RequestOptions request)
+    {
         // One request and no pipeline input (a call in a foreach loop): nothing else is bound meanwhile,
         // so it starts on this thread and saves the hop to the thread pool; the rest stays async.
         if (_outFile is null && !Stream && _scriptBody is null && !MyInvocation.ExpectingInput) return StartHere(session, request);
@@ -454,7 +474,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         var progress = new DownloadProgress();
         var path = _outFile.Path;
         var download = InFlightRequests.Start(token => session.DownloadAsync(request, path, Resume, progress, token), keepOnceArrived: false, _stop.Token);
-        _progressBar?.Track(Uri, download, progress);
+        _progressBar?.Track("Downloading", Uri, download, progress);
         return download;
     }
 
@@ -476,7 +496,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
 
     private void Flush()
     {
-        _progressBar?.Update(); // closes the bars of downloads that have ended
+        _progressBar?.Update(); // closes the bars of transfers that have ended
         WriteRetryNotices();
         var finished = _inFlight.TakeFinished();
         var taken = 0;

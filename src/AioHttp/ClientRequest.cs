@@ -64,6 +64,8 @@ internal sealed class ClientRequest
     public Payload? Body { get; set; }
 
     public bool Chunked { get; private init; }
+    /// <summary>Counts the body's bytes as they are sent (RequestOptions.UploadProgress).</summary>
+    public TransferProgress? UploadProgress { get; private init; }
     public bool ExpectContinue { get; private init; }
     /// <summary>Undo the response's Content-Encoding (aiohttp's auto_decompress); false hands the bytes over as they came.</summary>
     public bool Decompress { get; private init; } = true;
@@ -105,6 +107,7 @@ internal sealed class ClientRequest
         {
             Body = PrepareBody(request, headers),
             Chunked = request.Chunked,
+            UploadProgress = request.UploadProgress,
             Decompress = decompress,
             ExpectContinue = request.ExpectContinue,
             HttpVersion = request.HttpVersion ?? settings.HttpVersion,
@@ -181,7 +184,7 @@ internal sealed class ClientRequest
 
         if (Body is not null)
         {
-            message.Content = Body.ToHttpContent(Chunked);
+            message.Content = Body.ToHttpContent(Chunked, UploadProgress);
             // The server's 100 Continue (or its early answer) comes before the body is written.
             if (ExpectContinue) message.Headers.ExpectContinue = true;
         }

@@ -113,6 +113,12 @@ public sealed class RequestOptions
     public Action<RetryNotice>? OnRetry { get; set; }
 
     /// <summary>
+    /// Counts the body's bytes as the connection takes them (a progress bar reads it); each send of the
+    /// body (after a redirect or retry too) starts the count again. Null counts nothing.
+    /// </summary>
+    public TransferProgress? UploadProgress { get; set; }
+
+    /// <summary>
     /// The request for the next page of a paginated answer (-FollowRelLink): the same request at
     /// <paramref name="next"/> (absolute, sent as it is), its credentials left behind when
     /// <paramref name="page"/>'s origin is left, by the redirect rules (see RedirectPolicy).

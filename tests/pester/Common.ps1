@@ -256,6 +256,19 @@ function Get-PwshCommand {
     @($process)
 }
 
+function Invoke-WithProgress {
+    # Runs a script in a runspace of its own with the module imported and $ProgressPreference set;
+    # returns its output, its progress records and (with -AllowErrors; else they throw) its errors.
+    param([Parameter(Mandatory)] [string] $Script, [Parameter(Mandatory)] [string] $Preference, [switch] $AllowErrors)
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript("Import-Module '$((Get-Module AioHttp).Path)'; `$ProgressPreference = '$Preference'; $Script")
+        $output = $ps.Invoke()
+        if ($ps.HadErrors -and -not $AllowErrors) { throw "The script failed: $($ps.Streams.Error | Out-String)" }
+        [pscustomobject]@{ Output = @($output); Progress = @($ps.Streams.Progress); Errors = @($ps.Streams.Error) }
+    } finally { $ps.Dispose() }
+}
+
 function New-TestFolder {
     # A fresh folder under Pester's $TestDrive (one per call, so tests never share files).
     (New-Item -ItemType Directory (Join-Path $TestDrive ([guid]::NewGuid().ToString('n')))).FullName

@@ -12,17 +12,6 @@ BeforeAll {
 
     function script:Get-BodyHash([string] $Url) { Get-Sha256Hex (Invoke-AioRequest $Url).Read() }
 
-    # A fresh empty folder for each test.
-    # Runs a script in a runspace with the module imported; returns its output and its progress records.
-    function script:Invoke-WithProgress([string] $Script, [string] $Preference) {
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript("Import-Module '$((Get-Module AioHttp).Path)'; `$ProgressPreference = '$Preference'; $Script")
-            $output = $ps.Invoke()
-            if ($ps.HadErrors) { throw "The script failed: $($ps.Streams.Error | Out-String)" }
-            [pscustomobject]@{ Output = @($output); Progress = @($ps.Streams.Progress) }
-        } finally { $ps.Dispose() }
-    }
 }
 
 Describe 'Invoke-AioRequest -OutFile' {

@@ -4,7 +4,8 @@ namespace AioHttp;
 /// The boilerplate of a stream the PlaintextStreamFilter wraps around an HTTP/1.x connection: unseekable,
 /// timeouts, flushing and disposal passed to the connection, and the array overloads sent to the span
 /// and memory ones. The watchers (<see cref="ConnectionStream"/>, <see cref="HeadProgressStream"/>)
-/// implement only the four reads and writes they watch.
+/// implement only the four reads and writes they watch; so does the count of a request body's bytes
+/// (<see cref="CountingWriteStream"/>).
 /// </summary>
 internal abstract class WrappedConnectionStream : Stream
 {

@@ -37,6 +37,8 @@ public sealed class CompressedPayload : Payload
 
     public override bool IsReplayable => Inner.IsReplayable;
 
+    public override bool IsStreamed => Inner.IsStreamed;
+
     public override string Description => $"{Inner.Description}, {ContentEncoding}-compressed";
 
     public override async Task WriteToAsync(Stream destination, CancellationToken cancellationToken)

@@ -38,6 +38,8 @@ public sealed class FilePayload : Payload
     /// <summary>A FIFO or device gives its content once; a file (a /proc one too) can be read again.</summary>
     public override bool IsReplayable => !_special;
 
+    public override bool IsStreamed => true;
+
     public override string Description => _length is { } length
         ? $"the file '{Path}' ({length} bytes)"
         : $"the file '{Path}' ({(_special ? SpecialFiles.Describe(Path) : "size unknown")}, sent chunked)";

@@ -62,6 +62,8 @@ public sealed class MultipartWriter : Payload
 
     public override bool IsReplayable => _parts.All(p => p.Payload.IsReplayable);
 
+    public override bool IsStreamed => _parts.Any(p => p.Payload.IsStreamed);
+
     public override string Description => $"a multipart/{Subtype} body of {_parts.Count} part(s)";
 
     private int DelimiterLength => 2 + Boundary.Length + 2;          // --boundary CRLF

@@ -34,19 +34,28 @@ public abstract class Payload
     /// <summary>A description for error messages ("a ScriptBlock", "a 3 MB file ...").</summary>
     public virtual string Description => GetType().Name;
 
+    /// <summary>
+    /// Whether the body is read from a file or a stream while it is sent (a file, a stream, a forwarded
+    /// response, a form with such a part): an upload worth a progress bar, unlike bytes already in memory.
+    /// </summary>
+    public virtual bool IsStreamed => false;
+
     public abstract Task WriteToAsync(Stream destination, CancellationToken cancellationToken);
 
-    internal HttpContent ToHttpContent(bool chunked = false) => new PayloadContent(this, chunked);
+    /// <param name="progress">Counts the bytes as the connection takes them; null counts nothing and wraps nothing.</param>
+    internal HttpContent ToHttpContent(bool chunked = false, TransferProgress? progress = null) => new PayloadContent(this, chunked, progress);
 
     private sealed class PayloadContent : HttpContent
     {
         private readonly Payload _payload;
         private readonly bool _chunked;
+        private readonly TransferProgress? _progress;
 
-        public PayloadContent(Payload payload, bool chunked)
+        public PayloadContent(Payload payload, bool chunked, TransferProgress? progress)
         {
             _payload = payload;
             _chunked = chunked;
+            _progress = progress;
             if (payload.ContentType is not null && MediaTypeHeaderValue.TryParse(payload.ContentType, out var mediaType))
                 Headers.ContentType = mediaType;
             else if (payload.ContentType is not null)
@@ -54,10 +63,24 @@ public abstract class Payload
         }
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
-            _payload.WriteToAsync(stream, CancellationToken.None);
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-            _payload.WriteToAsync(stream, cancellationToken);
+            _progress is null ? _payload.WriteToAsync(stream, cancellationToken) : WriteCountedAsync(stream, _progress, cancellationToken);
+
+        // Each send (a redirect's or a retry's too) counts from zero; the count ends however the send ends.
+        private async Task WriteCountedAsync(Stream stream, TransferProgress progress, CancellationToken cancellationToken)
+        {
+            progress.Start(_payload.Description, _payload.Length);
+            try
+            {
+                await _payload.WriteToAsync(new CountingWriteStream(stream, progress), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                progress.End();
+            }
+        }
 
         protected override bool TryComputeLength(out long length)
         {

@@ -27,6 +27,8 @@ public sealed class ResponsePayload : Payload
 
     public override bool IsReplayable => false;
 
+    public override bool IsStreamed => true;
+
     public override string Description => $"the streamed response from {_response.Url}";
 
     public override async Task WriteToAsync(Stream destination, CancellationToken cancellationToken)

@@ -37,6 +37,8 @@ public sealed class StreamPayload : Payload
 
     public override bool IsReplayable => _stream.CanSeek;
 
+    public override bool IsStreamed => true;
+
     public override string Description => _stream.CanSeek ? $"a stream of {Length} bytes" : "a stream that cannot seek";
 
     public override async Task WriteToAsync(Stream destination, CancellationToken cancellationToken)

@@ -5,13 +5,14 @@ using AioHttp.TestServer.Hosting;
 
 namespace AioHttp.TestServer.Endpoints;
 
-/// <summary>/upload[/tag] (streamed hash of the body), /multipart (streamed multipart summary), /echo-raw.</summary>
+/// <summary>/upload[/tag] (streamed hash of the body), /upload-slow (read at a set rate, or cut off), /multipart (streamed multipart summary), /echo-raw.</summary>
 public static class UploadEndpoints
 {
     public static void Map(WebApplication app)
     {
         app.Map("/upload", Upload);
         app.Map("/upload/{**tag}", Upload); // a tag of the test's own, so /requests/recent?path= finds its requests alone
+        app.Map("/upload-slow", UploadSlow);
         app.Map("/multipart", Multipart);
         app.Map("/echo-raw", EchoRaw);
     }
@@ -53,6 +54,34 @@ public static class UploadEndpoints
         result["contentEncoding"] = HttpHelpers.Header(ctx, "Content-Encoding");
         result["contentType"] = ctx.Request.ContentType;
         await JsonOut.Write(ctx, result);
+    }
+
+    /// <summary>
+    /// The body read at about bytes_per_second (default 1 MB/s), so a client's upload takes a while and
+    /// its progress can be watched; with close_after=N the connection is cut once N bytes have been
+    /// read (a server that fails mid-upload). Answers {"size"} when the whole body was read.
+    /// </summary>
+    private static async Task UploadSlow(HttpContext ctx)
+    {
+        var rate = long.TryParse(ctx.Request.Query["bytes_per_second"], out var r) && r > 0 ? r : 1024 * 1024;
+        long? closeAfter = long.TryParse(ctx.Request.Query["close_after"], out var c) ? c : null;
+        var buffer = new byte[16 * 1024];
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        long size = 0;
+        int n;
+        while ((n = await ctx.Request.Body.ReadAsync(buffer, ctx.RequestAborted)) > 0)
+        {
+            size += n;
+            if (size >= closeAfter)
+            {
+                ctx.Abort();
+                return;
+            }
+            // Ahead of the rate: wait until the bytes read so far are due.
+            var due = TimeSpan.FromSeconds((double)size / rate) - started.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due, ctx.RequestAborted);
+        }
+        await JsonOut.Write(ctx, new JsonObject { ["size"] = size });
     }
 
     private static async Task Multipart(HttpContext ctx)
