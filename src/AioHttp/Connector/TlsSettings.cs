@@ -185,7 +185,8 @@ internal sealed class TlsSettings
         if (System.Net.IPAddress.TryParse(name.Trim('[', ']'), out _)) return name.Trim('[', ']');
         try
         {
-            return new System.Globalization.IdnMapping().GetAscii(name.TrimEnd('.'));
+            // One spelling per name (DNS names are case-insensitive), so equal names share a connector.
+            return new System.Globalization.IdnMapping().GetAscii(name.TrimEnd('.')).ToLowerInvariant();
         }
         catch (ArgumentException ex)
         {
