@@ -63,3 +63,17 @@ public sealed class ContentTypeCompleter : IArgumentCompleter
         }
     }
 }
+
+/// <summary>Tab completion for -SslProtocol: the TLS versions AioHttp allows (others are refused with a reason, not by a ValidateSet).</summary>
+public sealed class SslProtocolCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        foreach (var version in new[] { "Tls12", "Tls13" })
+        {
+            if (version.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
+                yield return new CompletionResult(version, version, CompletionResultType.ParameterValue, version);
+        }
+    }
+}

@@ -65,6 +65,14 @@ public sealed class ConnectAioWebSocketCommand : CancellableCmdlet
     [Parameter]
     public SwitchParameter NoProxy { get; set; }
 
+    [Parameter]
+    [ArgumentCompleter(typeof(SslProtocolCompleter))]
+    public string[]? SslProtocol { get; set; }
+
+    [Parameter]
+    [AllowEmptyString]
+    public string? ServerName { get; set; }
+
     protected override void BeginProcessing() => _failures = new FailureReporter(this);
 
     protected override void ProcessRecord()
@@ -81,6 +89,8 @@ public sealed class ConnectAioWebSocketCommand : CancellableCmdlet
                 Compress = Compress,
                 MaxMessageSize = MaxMessageSize,
                 NoProxy = NoProxy,
+                SslProtocols = RequestOptionsBinder.ParseProtocols(SslProtocol),
+                ServerName = ServerName,
             };
             foreach (var protocol in Protocol ?? []) options.Protocols.Add(protocol);
             foreach (var header in RequestOptionsBinder.Headers(Headers)) options.Headers.Add(header);

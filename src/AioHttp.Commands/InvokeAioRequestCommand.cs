@@ -179,6 +179,14 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
     public string? Fingerprint { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(SslProtocolCompleter))]
+    public string[]? SslProtocol { get; set; }
+
+    [Parameter]
+    [AllowEmptyString]
+    public string? ServerName { get; set; }
+
+    [Parameter]
     public SwitchParameter Stream { get; set; }
 
     [Parameter]

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Security;
+using System.Security.Cryptography.X509Certificates;
 
 namespace AioHttp.Commands;
 
@@ -82,13 +83,27 @@ public sealed class NewAioSessionCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? CaFile { get; set; }
 
+    // A PEM or PFX path, or an X509Certificate2 with its key.
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ClientCertificate { get; set; }
+    [ValidateNotNull]
+    public object? ClientCertificate { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ClientKey { get; set; }
+
+    [Parameter]
+    public SecureString? ClientCertificatePassword { get; set; }
+
+    // Checked by the engine (not a ValidateSet) so a wrong value is InvalidArgument, as other bad values are.
+    [Parameter]
+    [ArgumentCompleter(typeof(SslProtocolCompleter))]
+    public string[]? SslProtocol { get; set; }
+
+    // An empty or malformed name is refused by the engine, as InvalidArgument, before anything connects.
+    [Parameter]
+    [AllowEmptyString]
+    public string? ServerName { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -194,8 +209,12 @@ public sealed class NewAioSessionCommand : PSCmdlet
                 RaiseForStatus = !SkipHttpErrorCheck,
                 SkipCertificateCheck = SkipCertificateCheck,
                 CaFile = ProviderPath(CaFile),
-                ClientCertificate = ProviderPath(ClientCertificate),
+                ClientCertificate = RequestOptionsBinder.Unwrap(ClientCertificate) is X509Certificate2 ? null : ProviderPath(CertificatePath(ClientCertificate)),
+                ClientCertificateX509 = RequestOptionsBinder.Unwrap(ClientCertificate) as X509Certificate2,
                 ClientKey = ProviderPath(ClientKey),
+                ClientCertificatePassword = ClientCertificatePassword,
+                SslProtocols = RequestOptionsBinder.ParseProtocols(SslProtocol),
+                ServerName = ServerName,
                 Fingerprint = Fingerprint,
                 HttpVersion = RequestOptionsBinder.HttpVersion(HttpVersion),
                 UnixSocket = UnixSocket is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(UnixSocket),
@@ -228,6 +247,17 @@ public sealed class NewAioSessionCommand : PSCmdlet
     }
 
     private string? ProviderPath(string? path) => path is null ? null : GetUnresolvedProviderPathFromPSPath(path);
+
+    // -ClientCertificate as a path: a string, or a file from Get-Item/Get-ChildItem.
+    private static string? CertificatePath(object? value) => RequestOptionsBinder.Unwrap(value) switch
+    {
+        null => null,
+        string { Length: 0 } => throw new ArgumentException("-ClientCertificate is empty: give the path of a PEM or PFX file, or an X509Certificate2."),
+        string path => path,
+        FileInfo file => file.FullName,
+        var other => throw new ArgumentException(
+            $"-ClientCertificate takes the path of a PEM or PFX file, or an X509Certificate2 with its private key; a {other.GetType().Name} is neither."),
+    };
 
     // Called on the pipeline thread by Invoke-AioRequest while it binds -Json.
     private static string InvokeSerializer(ScriptBlock serializer, object? value)

@@ -48,6 +48,8 @@ internal static class RequestBuilder
             HttpVersion = command.HttpVersion is { } version ? RequestOptionsBinder.HttpVersion(version) : null,
             SkipCertificateCheck = SwitchGiven(command, nameof(command.SkipCertificateCheck), command.SkipCertificateCheck),
             Fingerprint = command.Fingerprint,
+            SslProtocols = RequestOptionsBinder.ParseProtocols(command.SslProtocol),
+            ServerName = command.ServerName,
             Proxy = command.Proxy,
             ProxyAuth = RequestOptionsBinder.Auth(command.ProxyCredential),
             NoProxy = command.NoProxy,

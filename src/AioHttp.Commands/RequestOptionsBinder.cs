@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
+using System.Security.Authentication;
 
 namespace AioHttp.Commands;
 
@@ -277,6 +278,25 @@ internal static class RequestOptionsBinder
         "2" or "2.0" => System.Net.HttpVersion.Version20,
         _ => System.Net.HttpVersion.Version11,
     };
+
+    /// <summary>The -SslProtocol names (Tls12, Tls13, any case) as one value; null when none are given.</summary>
+    public static SslProtocols? ParseProtocols(IEnumerable<string>? names)
+    {
+        SslProtocols? result = null;
+        foreach (var name in names ?? [])
+        {
+#pragma warning disable CA5397 // TLS 1.2 is still sound and is asked for by name here; 1.0 and 1.1 are refused
+            var value = name?.Trim() switch
+            {
+                { } n when n.Equals("Tls12", StringComparison.OrdinalIgnoreCase) => SslProtocols.Tls12,
+                { } n when n.Equals("Tls13", StringComparison.OrdinalIgnoreCase) => SslProtocols.Tls13,
+                _ => throw new ArgumentException($"-SslProtocol '{name}' is not a TLS version AioHttp allows: give Tls12, Tls13 or both (Tls12,Tls13)."),
+            };
+#pragma warning restore CA5397
+            result = (result ?? SslProtocols.None) | value;
+        }
+        return result;
+    }
 
     public static TimeSpan? Seconds(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 

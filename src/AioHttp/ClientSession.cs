@@ -68,6 +68,7 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
         CheckUnixSocket(options);
         _limiter = new ConnectionLimiter(options.Limit);
         _rateLimiter = RateLimiter.For(options);
+        RefuseServerNameThroughProxy(options.ServerName, _proxy);
         _connector = new Connector(options, _resolver, _proxy);
         if (options.Record) _recorder = new ExchangeRecorder();
         _timed = RequestTimings.Enabled || _recorder is not null;
@@ -227,8 +228,8 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (Closed) throw new SessionClosedException();
-        // -NoProxy: the same direct connector an HTTP request with NoProxy gets.
-        var connector = options.NoProxy ? ConnectorFor(new RequestOptions(options.Url) { NoProxy = true }) : _connector;
+        // -NoProxy, -SslProtocol, -ServerName: the same connector an HTTP request with them gets.
+        var connector = ConnectorFor(new RequestOptions(options.Url) { NoProxy = options.NoProxy, SslProtocols = options.SslProtocols, ServerName = options.ServerName });
         return WebSocketConnector.ConnectAsync(this, connector, options, cancellationToken);
     }
 
@@ -466,7 +467,9 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
     {
         // A request setting equal to the session's (say -SkipCertificateCheck:$false on a session without it) needs no pool of its own.
         var ownTls = request.SkipCertificateCheck is { } requestSkip && requestSkip != _settings.SkipCertificateCheck ||
-                     request.Fingerprint is not null;
+                     request.Fingerprint is not null ||
+                     request.SslProtocols is { } protocols && protocols != _connector.Tls.Protocols ||
+                     request.ServerName is not null && TlsSettings.CheckServerName(request.ServerName) != _connector.Tls.ServerName;
         var attemptLimit = Connector.AttemptLimit(request.ConnectTimeout ?? _settings.ConnectTimeout, request.SocketConnectTimeout ?? _settings.SocketConnectTimeout);
         var ownConnectTimeout = attemptLimit != _connector.AttemptTimeout;
         // -NoProxy on a session without a proxy changes nothing.
@@ -496,11 +499,23 @@ public sealed class ClientSession : IDisposable, IAsyncDisposable
             options = _settings.Snapshot();
             if (request.SkipCertificateCheck is { } skip) options.SkipCertificateCheck = skip;
             if (request.Fingerprint is { } fingerprint) options.Fingerprint = TlsSettings.ParseFingerprint(fingerprint);
+            if (request.SslProtocols is { } requestProtocols) options.SslProtocols = TlsSettings.CheckProtocols(requestProtocols);
+            if (request.ServerName is { } serverName) options.ServerName = TlsSettings.CheckServerName(serverName);
             options.ConnectTimeout = null; // the pool wait is the request's business; the handler only bounds the attempt
             options.SocketConnectTimeout = attemptLimit;
         }
-        var key = new ConnectorVariantKey(proxy?.Key, options.SkipCertificateCheck, options.Fingerprint, attemptLimit);
+        RefuseServerNameThroughProxy(options.ServerName, proxy);
+        var key = new ConnectorVariantKey(proxy?.Key, options.SkipCertificateCheck, options.Fingerprint,
+            TlsSettings.CheckProtocols(options.SslProtocols), options.ServerName, attemptLimit);
         return _connectorVariants.GetOrAdd(key, () => new Connector(options, _resolver, proxy));
+    }
+
+    // Through a proxy, SocketsHttpHandler makes the tunnel and its TLS itself, after our connect callback:
+    // the name it sends there is the URL's, so a ServerName would silently not apply.
+    private static void RefuseServerNameThroughProxy(string? serverName, ProxySelector? proxy)
+    {
+        if (serverName is not null && proxy is not null)
+            throw new ArgumentException($"-ServerName '{serverName}' cannot be used through a proxy ({proxy.Description}): the TLS handshake inside the tunnel sends the URL's host. Give -NoProxy to connect direct, or leave -ServerName out.");
     }
 
     private async Task<ClientResponse> SendOnceAsync(Connector connector, ClientRequest call,

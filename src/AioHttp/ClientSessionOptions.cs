@@ -1,3 +1,7 @@
+using System.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
 namespace AioHttp;
 
 /// <summary>
@@ -85,11 +89,29 @@ public sealed class ClientSessionOptions
     /// <summary>PEM file of CA certificates to trust (instead of the system's roots), aiohttp's ssl_context cafile.</summary>
     public string? CaFile { get; set; }
 
-    /// <summary>PEM client certificate (its key inside it, or in <see cref="ClientKey"/>).</summary>
+    /// <summary>
+    /// The client certificate's file: PEM (its key inside it, or in <see cref="ClientKey"/>), or PKCS#12
+    /// (.pfx/.p12, opened with <see cref="ClientCertificatePassword"/>).
+    /// </summary>
     public string? ClientCertificate { get; set; }
 
-    /// <summary>PEM private key for <see cref="ClientCertificate"/>.</summary>
+    /// <summary>PEM private key for a PEM <see cref="ClientCertificate"/>.</summary>
     public string? ClientKey { get; set; }
+
+    /// <summary>The password of a PKCS#12 <see cref="ClientCertificate"/> file; null = none.</summary>
+    public SecureString? ClientCertificatePassword { get; set; }
+
+    /// <summary>A client certificate with its private key, given as an object instead of a file.</summary>
+    public X509Certificate2? ClientCertificateX509 { get; set; }
+
+    /// <summary>The TLS versions allowed: Tls12, Tls13 or both; null = both.</summary>
+    public SslProtocols? SslProtocols { get; set; }
+
+    /// <summary>
+    /// The name sent in SNI and checked in the server's certificate instead of the URL's host
+    /// (aiohttp's server_hostname); the Host header still comes from the URL. Null = the URL's host.
+    /// </summary>
+    public string? ServerName { get; set; }
 
     /// <summary>SHA-256 of the server's DER certificate, hex (colons and case ignored): the certificate is pinned.</summary>
     public string? Fingerprint { get; set; }
@@ -151,8 +173,8 @@ public sealed class ClientSessionOptions
 
     /// <summary>
     /// A copy that shares nothing changeable with this object: the lists are copied; every other setting
-    /// is a value or immutable (strings, Uri, Version, BasicAuth, delegates; a DigestAuth's challenges are shared on purpose), except the cookie jar, which
-    /// is shared on purpose.
+    /// is a value or immutable (strings, Uri, Version, BasicAuth, delegates; a DigestAuth's challenges are shared on purpose), except the cookie jar
+    /// and a client certificate object, which are shared on purpose.
     /// </summary>
     internal ClientSessionOptions Snapshot()
     {
@@ -160,6 +182,8 @@ public sealed class ClientSessionOptions
         copy.Headers = new List<KeyValuePair<string, string>>(Headers);
         copy.NameServers = new List<string>(NameServers);
         copy.RetryOn = Array.AsReadOnly(RetryOn.ToArray());
+        // The caller may clear or dispose theirs; the certificate object is shared, as the caller gave it.
+        copy.ClientCertificatePassword = ClientCertificatePassword?.Copy();
         return copy;
     }
 }

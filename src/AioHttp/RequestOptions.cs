@@ -82,6 +82,12 @@ public sealed class RequestOptions
     /// <summary>Pin the server certificate's SHA-256 for this request; null = the session's.</summary>
     public string? Fingerprint { get; set; }
 
+    /// <summary>The TLS versions allowed for this request (Tls12, Tls13 or both); null = the session's.</summary>
+    public System.Security.Authentication.SslProtocols? SslProtocols { get; set; }
+
+    /// <summary>The name sent in SNI and checked in the certificate for this request; null = the session's.</summary>
+    public string? ServerName { get; set; }
+
     /// <summary>Proxy credentials for this request only; null = the session's.</summary>
     public BasicAuth? ProxyAuth { get; set; }
 

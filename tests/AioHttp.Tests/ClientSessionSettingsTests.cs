@@ -25,6 +25,20 @@ public class ClientSessionSettingsTests
         if (t == typeof(BasicAuth) || t == typeof(Authenticator)) return new BasicAuth("mallory");
         if (t == typeof(AbstractCookieJar)) return new DummyCookieJar();
         if (t == typeof(IReadOnlyList<int>)) return new[] { 418 };
+        if (t == typeof(System.Security.Authentication.SslProtocols))
+            return Equals(current, System.Security.Authentication.SslProtocols.Tls13) ? TlsSettings.DefaultProtocols : System.Security.Authentication.SslProtocols.Tls13;
+        if (t == typeof(System.Security.SecureString))
+        {
+            var password = new System.Security.SecureString();
+            password.AppendChar('x');
+            return password;
+        }
+        if (t == typeof(System.Security.Cryptography.X509Certificates.X509Certificate2))
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create();
+            return new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=changed", key, System.Security.Cryptography.HashAlgorithmName.SHA256)
+                .CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        }
         if (typeof(Delegate).IsAssignableFrom(t))
         {
             // Any signature: a lambda that returns the default of its return type.

@@ -74,6 +74,8 @@ static System.Text.Json.Nodes.JsonObject DescribeTls()
         ["expired"] = Url(KestrelSetup.HttpsExpired),
         ["wrongHost"] = Url(KestrelSetup.HttpsWrongHost),
         ["clientAuth"] = Url(KestrelSetup.HttpsClientAuth),
+        ["tls12Only"] = Url(KestrelSetup.HttpsTls12Only),
+        ["tls13Only"] = Url(KestrelSetup.HttpsTls13Only),
         ["caFile"] = certs.CaPem,
         ["clientCert"] = certs.ClientCertPem,
         ["clientKey"] = certs.ClientKeyPem,

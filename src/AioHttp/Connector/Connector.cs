@@ -113,7 +113,7 @@ internal sealed class Connector : IDisposable
                 setup.Connect = Stopwatch.GetElapsedTime(began);
                 setup.ConnectedAt = Stopwatch.GetTimestamp();
                 setup.RemoteEndPoint = _unixSocket;
-                return unix;
+                return await SecureAsync(unix, what, context.InitialRequestMessage, connectCts.Token).ConfigureAwait(false);
             }
             IPAddress[] addresses;
             try
@@ -128,6 +128,7 @@ internal sealed class Connector : IDisposable
                 throw new ClientConnectorDnsException(ConnectTarget.Proxy, host, port, ex.Message, ex);
             }
             SocketException? last = null;
+            Stream? connected = null;
             foreach (var address in addresses)
             {
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -139,7 +140,8 @@ internal sealed class Connector : IDisposable
                     setup.RemoteEndPoint = socket.RemoteEndPoint?.ToString();
                     Interlocked.Increment(ref _open);
                     Interlocked.Increment(ref _created);
-                    return new CountedNetworkStream(socket, this);
+                    connected = new CountedNetworkStream(socket, this);
+                    break;
                 }
                 catch (SocketException ex)
                 {
@@ -152,6 +154,7 @@ internal sealed class Connector : IDisposable
                     throw;
                 }
             }
+            if (connected is not null) return await SecureAsync(connected, what, context.InitialRequestMessage, connectCts.Token).ConfigureAwait(false);
             throw new ClientConnectorException(what == "proxy" ? ConnectTarget.Proxy : ConnectTarget.Host, host, port,
                 $"[{last?.SocketErrorCode.ToString() ?? "no address"}: {last?.Message}]. " +
                 $"Check that the {(what == "proxy" ? "proxy" : "server")} is running and the host and port are right.", last);
@@ -160,6 +163,15 @@ internal sealed class Connector : IDisposable
         {
             throw new ConnectionTimeoutException(limit, _unixSocket is not null ? $"unix socket {_unixSocket}" : what == "proxy" ? $"proxy {host}:{port}" : $"{host}:{port}");
         }
+    }
+
+    // With a ServerName, TLS to the host is done here (see TlsSettings.AuthenticateAsync) and the handler
+    // takes the SslStream as it is; otherwise (and for a proxy's own connection) the handler does TLS.
+    private async ValueTask<Stream> SecureAsync(Stream connection, string what, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var secure = request.RequestUri?.Scheme is "https" or "wss";
+        if (Tls.ServerName is null || what != "host" || !secure) return connection;
+        return await Tls.AuthenticateAsync(connection, request, cancellationToken).ConfigureAwait(false);
     }
 
     // aiohttp's UnixConnector: every connection goes to the one socket, whatever the URL's host.

@@ -7,8 +7,11 @@ namespace AioHttp;
 /// <param name="Proxy">The proxy selector's identity (<see cref="ProxySelector.Key"/>), or null for none.</param>
 /// <param name="SkipCertificateCheck">Whether the server's certificate goes unchecked.</param>
 /// <param name="Fingerprint">The pinned SHA-256 certificate digest, or null.</param>
+/// <param name="SslProtocols">The TLS versions allowed.</param>
+/// <param name="ServerName">The name sent in SNI and checked in the certificate, or null for the URL's host.</param>
 /// <param name="AttemptTimeout">The limit of one connection attempt (see <see cref="Connector.AttemptTimeout"/>), or null.</param>
-internal readonly record struct ConnectorVariantKey(string? Proxy, bool SkipCertificateCheck, string? Fingerprint, TimeSpan? AttemptTimeout);
+internal readonly record struct ConnectorVariantKey(string? Proxy, bool SkipCertificateCheck, string? Fingerprint,
+    System.Security.Authentication.SslProtocols SslProtocols, string? ServerName, TimeSpan? AttemptTimeout);
 
 /// <summary>
 /// The session's connectors for requests whose proxy, TLS or connect-attempt settings differ from the

@@ -41,6 +41,12 @@ public sealed class WebSocketConnectOptions
     /// <summary>Connect direct, past the session's proxy (given or from the environment).</summary>
     public bool NoProxy { get; set; }
 
+    /// <summary>The TLS versions allowed for the handshake's connection (Tls12, Tls13 or both); null = the session's.</summary>
+    public System.Security.Authentication.SslProtocols? SslProtocols { get; set; }
+
+    /// <summary>The name sent in SNI and checked in the certificate; null = the session's.</summary>
+    public string? ServerName { get; set; }
+
     /// <summary>How long a close waits for the peer's close frame (aiohttp's ws_close timeout, 10 s).</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

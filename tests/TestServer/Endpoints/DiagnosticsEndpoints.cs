@@ -26,6 +26,22 @@ public static class DiagnosticsEndpoints
             ["localPort"] = ctx.Connection.LocalPort,
             ["protocol"] = ctx.Request.Protocol,
         }));
+        // What the TLS handshake of this connection settled, as the server saw it: the version, the SNI
+        // name the client sent (null when none) and the client certificate it presented.
+        app.Map("/tls", ctx =>
+        {
+            var tls = ctx.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>();
+            return JsonOut.Write(ctx, new JsonObject
+            {
+                ["connectionId"] = ctx.Connection.Id,
+                ["protocol"] = tls?.Protocol.ToString(),
+                ["serverName"] = ctx.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items
+                    .TryGetValue(KestrelSetup.ServerNameItem, out var name) == true ? name as string : null,
+                ["clientCertificate"] = ctx.Connection.ClientCertificate?.Thumbprint,
+                ["httpProtocol"] = ctx.Request.Protocol,
+                ["host"] = ctx.Request.Host.Value,
+            });
+        });
 
         // ?path=/prefix narrows to requests whose path starts with it (safe with concurrent tests).
         app.Map("/requests/last", ctx =>

@@ -20,6 +20,8 @@ public static class KestrelSetup
     public static ListenOptions? HttpsExpired { get; private set; }
     public static ListenOptions? HttpsWrongHost { get; private set; }
     public static ListenOptions? HttpsClientAuth { get; private set; }
+    public static ListenOptions? HttpsTls12Only { get; private set; }
+    public static ListenOptions? HttpsTls13Only { get; private set; }
     public static TestCertificates? Certificates { get; private set; }
 
     /// <summary>The Unix domain socket's path (its folder is removed when the server stops).</summary>
@@ -79,24 +81,44 @@ public static class KestrelSetup
             lo.Protocols = HttpProtocols.Http1AndHttp2;
             lo.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
             {
-                ServerCertificate = certs.Server,
+                ServerCertificateSelector = (connection, name) => NoteServerName(connection, name, certs.Server),
                 ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate,
                 ClientCertificateValidation = (client, _, _) => IssuedBy(client, certs.Ca),
             });
             HttpsClientAuth = lo;
         });
+        // The CA-signed certificate on ports that speak one TLS version only (for -SslProtocol).
+        HttpsTls12Only = ListenTls(k, certs.Server, System.Security.Authentication.SslProtocols.Tls12);
+        HttpsTls13Only = ListenTls(k, certs.Server, System.Security.Authentication.SslProtocols.Tls13);
     }
 
-    private static ListenOptions ListenTls(KestrelServerOptions k, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    private static ListenOptions ListenTls(KestrelServerOptions k, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate,
+        System.Security.Authentication.SslProtocols protocols = System.Security.Authentication.SslProtocols.None)
     {
         ListenOptions? bound = null;
         k.Listen(IPAddress.Loopback, 0, lo =>
         {
             lo.Protocols = HttpProtocols.Http1AndHttp2;
-            lo.UseHttps(certificate);
+            lo.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+            {
+                ServerCertificateSelector = (connection, name) => NoteServerName(connection, name, certificate),
+                SslProtocols = protocols,
+            });
             bound = lo;
         });
         return bound!;
+    }
+
+    /// <summary>The connection item under which a TLS endpoint keeps the SNI name its client sent (for /tls).</summary>
+    public const string ServerNameItem = "tls.serverName";
+
+    // Kestrel hands the SNI name to the certificate selector: kept with the connection for /tls to report.
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 NoteServerName(
+        Microsoft.AspNetCore.Connections.ConnectionContext? connection, string? name,
+        System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        if (connection is not null && !string.IsNullOrEmpty(name)) connection.Items[ServerNameItem] = name;
+        return certificate;
     }
 
     // A client certificate is accepted when the test CA issued it (checked against the CA alone).
