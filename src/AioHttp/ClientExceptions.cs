@@ -407,7 +407,7 @@ public sealed class InvalidHeaderException : ClientException
             throw new InvalidHeaderException(name, "A header name cannot be empty.");
         foreach (var c in name)
         {
-            if (!IsTokenChar(c))
+            if (!HttpToken.IsTokenChar(c))
                 throw new InvalidHeaderException(name, $"The header name '{Printable(name)}' contains '{Printable(c.ToString())}', which a header name cannot contain. Use letters, digits and -.");
         }
     }
@@ -429,7 +429,7 @@ public sealed class InvalidHeaderException : ClientException
     /// </summary>
     public static void ThrowIfInvalidCookie(string name, string value, string what = "Cookies")
     {
-        if (name.Length == 0 || name.Any(c => !IsTokenChar(c)))
+        if (!HttpToken.IsToken(name))
             throw new InvalidHeaderException("Cookie",
                 $"{what} has an invalid cookie name '{Printable(name)}': a name cannot be empty or contain '=', ';', ',', white space or control characters.");
         if (value.Any(c => c == ';' || c < ' ' && c != '\t' || c == '\x7F'))
@@ -449,8 +449,6 @@ public sealed class InvalidHeaderException : ClientException
         foreach (var (name, values) in message.Content.Headers.NonValidated)
             foreach (var value in values) ThrowIfInvalid(name, value);
     }
-
-    private static bool IsTokenChar(char c) => c > ' ' && c < 0x7F && !"\"(),/:;<=>?@[\\]{}".Contains(c);
 
     private static string Printable(string s) => s.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\0", "\\0");
 }

@@ -381,11 +381,8 @@ internal sealed class ClientRequest
     private static string NormalizeMethod(string method)
     {
         if (string.IsNullOrEmpty(method)) return "GET";
-        foreach (var c in method)
-        {
-            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c))
-                throw new ArgumentException($"'{method}' is not a valid HTTP method: a method is a token of letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 9.1).", nameof(method));
-        }
+        if (!HttpToken.IsToken(method))
+            throw new ArgumentException($"'{method}' is not a valid HTTP method: a method is a token of letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 9.1).", nameof(method));
         return method.ToUpperInvariant();
     }
 }

@@ -79,7 +79,7 @@ internal static class LinkHeader
             pos++;
             SkipSpace(s, ref pos);
             var nameStart = pos;
-            while (pos < s.Length && IsTokenChar(s[pos])) pos++;
+            while (pos < s.Length && HttpToken.IsTokenChar(s[pos])) pos++;
             var name = s.Substring(nameStart, pos - nameStart);
             SkipSpace(s, ref pos);
             var value = "";
@@ -95,7 +95,7 @@ internal static class LinkHeader
                 else
                 {
                     var valueStart = pos;
-                    while (pos < s.Length && IsTokenChar(s[pos])) pos++;
+                    while (pos < s.Length && HttpToken.IsTokenChar(s[pos])) pos++;
                     value = s.Substring(valueStart, pos - valueStart);
                 }
             }
@@ -169,8 +169,4 @@ internal static class LinkHeader
     {
         while (pos < s.Length && s[pos] is ' ' or '\t') pos++;
     }
-
-    // RFC 9110 tchar, plus '*' for extended parameters such as title*.
-    private static bool IsTokenChar(char c) =>
-        char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c);
 }

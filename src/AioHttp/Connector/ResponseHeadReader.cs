@@ -123,7 +123,7 @@ internal sealed class ResponseHeadReader
             if (line.IsEmpty) break;
             if (line[0] is (byte)' ' or (byte)'\t') continue;
             var colon = line.IndexOf((byte)':');
-            if (colon <= 0 || !IsToken(line[..colon])) return false;
+            if (colon <= 0 || !HttpToken.IsToken(line[..colon])) return false;
             var name = line[..colon];
             var value = line[(colon + 1)..].Trim(" \t"u8);
             if (Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
@@ -148,15 +148,6 @@ internal sealed class ResponseHeadReader
         return line.TrimEnd((byte)'\r');
     }
 
-    private static bool IsToken(ReadOnlySpan<byte> name)
-    {
-        foreach (var b in name)
-        {
-            if (b <= ' ' || b >= 0x7F || "\"(),/:;<=>?@[\\]{}"u8.Contains(b)) return false;
-        }
-        return true;
-    }
-
     /// <summary>What is wrong with one complete response head, or null. <paramref name="status"/> is 0 when the status line is unreadable.</summary>
     internal static string? Check(string head, bool asksUpgrade, out int status)
     {
@@ -178,10 +169,10 @@ internal sealed class ResponseHeadReader
             if (colon <= 0)
                 return $"the header line '{Printable(line)}' has no field name followed by a colon";
             var name = line[..colon];
-            if (!IsToken(name))
+            if (!HttpToken.IsToken(name))
             {
                 var trimmed = name.TrimEnd(' ', '\t');
-                return trimmed.Length > 0 && trimmed.Length < name.Length && IsToken(trimmed)
+                return trimmed.Length > 0 && trimmed.Length < name.Length && HttpToken.IsToken(trimmed)
                     ? $"the header '{Printable(trimmed)}' has whitespace before its colon, which RFC 9112 5.1 forbids because parsers disagree on what it means"
                     : $"the header name '{Printable(name)}' is not a valid field name (RFC 9110 5.1)";
             }
@@ -233,16 +224,6 @@ internal sealed class ResponseHeadReader
         if (other is not null)
             return $"Transfer-Encoding '{joined}' uses the transfer coding '{Printable(other)}', which AioHttp does not decode (only chunked is supported)";
         return null;
-    }
-
-    private static bool IsToken(string s)
-    {
-        if (s.Length == 0) return false;
-        foreach (var c in s)
-        {
-            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c)) return false;
-        }
-        return true;
     }
 
     /// <summary>Control characters shown escaped, long values shortened, so a hostile header cannot garble the message.</summary>

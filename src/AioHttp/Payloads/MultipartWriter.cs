@@ -23,7 +23,7 @@ public sealed class MultipartWriter : Payload
         Subtype = subtype;
         Boundary = boundary;
         // RFC 2046 allows characters in a boundary that a header parameter must quote.
-        var needsQuotes = boundary.Any(c => !(char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)));
+        var needsQuotes = boundary.Any(c => !HttpToken.IsTokenChar(c));
         ContentType = $"multipart/{subtype}; boundary={(needsQuotes ? "\"" + boundary + "\"" : boundary)}";
     }
 
