@@ -30,14 +30,7 @@ public sealed class ExportAioCookieCommand : PSCmdlet
                 "NoCookieJar", ErrorCategory.InvalidOperation, Session));
             return;
         }
-        var folder = System.IO.Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
-        {
-            WriteError(new ErrorRecord(
-                new DirectoryNotFoundException($"Cannot export cookies to '{path}': the folder '{folder}' does not exist. Create it first."),
-                "CookieFileFolderNotFound", ErrorCategory.ObjectNotFound, Path));
-            return;
-        }
+        if (!ExportTarget.FolderExists(this, path, Path, "cookies", "CookieFileFolderNotFound")) return;
         if (!ShouldProcess(path, "Export cookies")) return;
         try
         {

@@ -43,14 +43,7 @@ public sealed class ExportAioHarCommand : PSCmdlet
                 "HarPathIsFolder", ErrorCategory.InvalidArgument, Path));
             return;
         }
-        var folder = System.IO.Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
-        {
-            WriteError(new ErrorRecord(
-                new DirectoryNotFoundException($"Cannot export HAR to '{path}': the folder '{folder}' does not exist. Create it first."),
-                "HarFolderNotFound", ErrorCategory.ObjectNotFound, Path));
-            return;
-        }
+        if (!ExportTarget.FolderExists(this, path, Path, "HAR", "HarFolderNotFound")) return;
         if (!ShouldProcess(path, "Export HAR")) return;
         try
         {

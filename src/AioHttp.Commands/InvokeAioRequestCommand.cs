@@ -351,17 +351,25 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
             FollowPages(session, request, log);
             return;
         }
+        Launch(session, request, Uri, Method, log);
+        Flush();
+    }
+
+    // Starts a request and queues it to be written. A ScriptBlock body runs here, on the pipeline
+    // thread, while the request sends what it produces.
+    private Task<ClientResponse> Launch(ClientSession session, RequestOptions request, string target, string method,
+        System.Collections.Concurrent.ConcurrentQueue<RequestTraceEvent>? log)
+    {
         var task = StartRequest(session, request);
         if (_scriptBody is { } scriptBody)
         {
-            // The ScriptBlock runs here, on the pipeline thread, while the request sends what it produces.
             var failure = scriptBody.Run(task, _stop.Token);
             _scriptBody = null;
             if (failure is not null) task = InFlightRequests.FailedBy(task, failure);
         }
-        _inFlight.Add(Uri, task);
-        _pending[task] = (Method, log);
-        Flush();
+        _inFlight.Add(target, task);
+        _pending[task] = (method, log);
+        return task;
     }
 
     protected override void EndProcessing()
@@ -421,15 +429,7 @@ public sealed class InvokeAioRequestCommand : PSCmdlet, IDisposable
         var fetched = new HashSet<string>(StringComparer.Ordinal) { session.BuildUrl(request).ToString() };
         for (var pages = 1; ; pages++)
         {
-            var task = StartRequest(session, request);
-            if (_scriptBody is { } scriptBody)
-            {
-                var failure = scriptBody.Run(task, _stop.Token);
-                _scriptBody = null;
-                if (failure is not null) task = InFlightRequests.FailedBy(task, failure);
-            }
-            _inFlight.Add(request.Url, task);
-            _pending[task] = (request.Method, log);
+            var task = Launch(session, request, request.Url, request.Method, log);
             DrainInFlight();
             if (!task.IsCompletedSuccessfully || pages >= (MaximumFollowRelLink ?? int.MaxValue)) return;
             var page = task.Result;
