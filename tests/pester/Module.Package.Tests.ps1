@@ -4,6 +4,12 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:ModuleFolder = Split-Path (Get-Module AioHttp).Path
     $script:Server = Get-TestServer
+    function Test-Precompiled([string] $Path) {
+        # The corrected COR header's ManagedNativeHeader points at the ReadyToRun code; IL-only assemblies have none.
+        $stream = [IO.File]::OpenRead($Path)
+        try { [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
+        finally { $stream.Dispose() }
+    }
 }
 
 Describe 'The shipped module folder' {
@@ -34,26 +40,17 @@ Describe 'The shipped module folder' {
     }
 
     It 'ships its own assemblies precompiled (ReadyToRun), so a fresh pwsh does not JIT the request path; DnsClient and ZstdSharp as their authors built them' {
-        # The corrected COR header's ManagedNativeHeader points at the ReadyToRun code; IL-only assemblies have none.
-        $precompiled = {
-            param($Path)
-            $stream = [IO.File]::OpenRead($Path)
-            try { [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
-            finally { $stream.Dispose() }
-        }
-        & $precompiled (Join-Path $ModuleFolder 'AioHttp.dll') | Should -BeTrue -Because 'build.ps1 publishes the engine ReadyToRun (a build warning says when crossgen could not be had)'
-        & $precompiled (Join-Path $ModuleFolder 'AioHttp.Commands.dll') | Should -BeTrue
-        & $precompiled (Join-Path $ModuleFolder 'Dependencies/DnsClient.dll') | Should -BeFalse
-        & $precompiled (Join-Path $ModuleFolder 'Dependencies/ZstdSharp.dll') | Should -BeFalse
+        Test-Precompiled (Join-Path $ModuleFolder 'AioHttp.dll') | Should -BeTrue -Because 'build.ps1 publishes the engine ReadyToRun (a build warning says when crossgen could not be had)'
+        Test-Precompiled (Join-Path $ModuleFolder 'AioHttp.Commands.dll') | Should -BeTrue
+        Test-Precompiled (Join-Path $ModuleFolder 'Dependencies/DnsClient.dll') | Should -BeFalse
+        Test-Precompiled (Join-Path $ModuleFolder 'Dependencies/ZstdSharp.dll') | Should -BeFalse
     }
 
     It 'runs its cmdlets from that precompiled code in a fresh pwsh: not one AioHttp.Commands method is JIT-compiled by a request' {
         # Crossgen compiles the cmdlet classes only when it sees the real System.Management.Automation
         # (build.ps1 gives it the one running the build); the runtime's own list of what it compiled says
         # whether that code was taken. Tier-1 recompiles of hot methods are the runtime's choice, not a miss.
-        $precompiled = [Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead((Join-Path $ModuleFolder 'AioHttp.Commands.dll')))
-        try { $hasCode = $precompiled.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 } finally { $precompiled.Dispose() }
-        if (-not $hasCode) { Set-ItResult -Skipped -Because 'this build has no ReadyToRun code (crossgen could not be had: build.ps1 warned)'; return }
+        if (-not (Test-Precompiled (Join-Path $ModuleFolder 'AioHttp.Commands.dll'))) { Set-ItResult -Skipped -Because 'this build has no ReadyToRun code (crossgen could not be had: build.ps1 warned)'; return }
         $list = Join-Path ([IO.Path]::GetTempPath()) "aiohttp-jit-$([guid]::NewGuid().ToString('n')).txt"
         $saved = $env:DOTNET_JitStdOutFile, $env:DOTNET_JitDisasmSummary
         try {
