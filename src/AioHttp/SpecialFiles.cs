@@ -57,6 +57,25 @@ internal static class SpecialFiles
     }
 
     /// <summary>
+    /// Why a small input file (a certificate, a key, a cookie file) cannot be read whole, or null: it is
+    /// missing, a folder, not a regular file (a device never ends, a FIFO's open waits for a writer), or
+    /// larger than <paramref name="maxBytes"/>. Said as the end of a sentence that names the file.
+    /// </summary>
+    public static string? SmallFileProblem(string path, long maxBytes)
+    {
+        switch (KindOf(path))
+        {
+            case FileKind.Missing: return "does not exist";
+            case FileKind.Directory: return "is a folder";
+            case FileKind.Special: return "is not a regular file (a device, FIFO or socket, which may never end or wait forever)";
+        }
+        var length = new FileInfo(path).Length;
+        return length > maxBytes
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"is {length} bytes, more than the {maxBytes / (1024 * 1024)} MiB at most read from such a file")
+            : null;
+    }
+
+    /// <summary>
     /// The file that writing to <paramref name="path"/> writes, and what it is: symbolic links are
     /// followed to the end, as curl, wget and Invoke-WebRequest follow them (a dangling link names the
     /// file to create; the link itself stays).

@@ -151,6 +151,36 @@ Describe 'TLS settings: bad input fails when the session is made' {
         { New-AioSession -ClientCertificate $tls.clientCert -ClientKey (Join-Path $TestDrive 'k.pem') -ErrorAction Stop } | Should -Throw '*ClientKey*does not exist*'
     }
 
+    It 'refuses a FIFO, a device, a folder or a huge file as -CaFile, -ClientCertificate or -ClientKey, at once and naming it' {
+        if ($IsWindows) { Set-ItResult -Skipped -Because 'FIFOs and /dev/zero are POSIX'; return }
+        $dir = New-TestFolder
+        $fifo = Join-Path $dir 'pipe.pfx'
+        & mkfifo $fifo
+        $huge = Join-Path $dir 'huge.pem'
+        $stream = [IO.File]::Create($huge); $stream.SetLength(17MB); $stream.Dispose()
+        $cases = @(
+            @{ Args = "-CaFile '$fifo'"; Expect = '*-CaFile*pipe.pfx*not a regular file*' }
+            @{ Args = "-ClientCertificate '$fifo'"; Expect = '*-ClientCertificate*pipe.pfx*not a regular file*' }
+            @{ Args = "-ClientCertificate '$($tls.clientCert)' -ClientKey '$fifo'"; Expect = '*-ClientKey*pipe.pfx*not a regular file*' }
+            @{ Args = "-ClientCertificate /dev/zero"; Expect = '*-ClientCertificate*/dev/zero*not a regular file*' }
+            @{ Args = "-CaFile '$dir'"; Expect = '*-CaFile*is a folder*' }
+            @{ Args = "-CaFile '$huge'"; Expect = '*-CaFile*huge.pem*more than the 16 MiB*' }
+        )
+        foreach ($case in $cases) {
+            # In a runspace of its own, so that a read that waits for the FIFO's writer fails the test instead of hanging it.
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$((Get-Module AioHttp).Path)'; try { New-AioSession $($case.Args) -ErrorAction Stop; 'no error' } catch { `$_.FullyQualifiedErrorId + '|' + `$_.Exception.Message }")
+                $async = $ps.BeginInvoke()
+                $async.AsyncWaitHandle.WaitOne(20000) | Should -BeTrue -Because "New-AioSession $($case.Args) must answer at once, not wait"
+                $answer = "$($ps.EndInvoke($async))"
+                $answer | Should -BeLike 'InvalidArgument*'
+                $answer | Should -BeLike $case.Expect
+            }
+            finally { $ps.Stop(); $ps.Dispose() }
+        }
+    }
+
     It 'refuses a key that does not match its certificate' {
         { New-AioSession -ClientCertificate $tls.clientCert -ClientKey $tls.otherKey -ErrorAction Stop } | Should -Throw '*cannot be used with*'
     }

@@ -135,6 +135,31 @@ Describe 'Import-AioCookie applies the rules of Set-Cookie to every line' {
     }
 }
 
+Describe 'Import-AioCookie reads only a plain file of a sane size' {
+    It 'refuses a FIFO, a device and a file over 64 MiB at once, naming the file, and imports nothing' {
+        if ($IsWindows) { Set-ItResult -Skipped -Because 'FIFOs and /dev/zero are POSIX'; return }
+        $dir = New-TestFolder
+        $fifo = Join-Path $dir 'cookies.fifo'
+        & mkfifo $fifo
+        $huge = Join-Path $dir 'huge.txt'
+        $stream = [IO.File]::Create($huge); $stream.SetLength(65MB); $stream.Dispose()
+        foreach ($case in @(@{ Path = $fifo; Expect = '*cookies.fifo*not a regular file*' }, @{ Path = '/dev/zero'; Expect = '*/dev/zero*not a regular file*' }, @{ Path = $huge; Expect = '*huge.txt*more than the 64 MiB*' })) {
+            # In a runspace of its own, so that a read that waits for the FIFO's writer fails the test instead of hanging it.
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$((Get-Module AioHttp).Path)'; `$s = New-AioSession; Import-AioCookie -Session `$s -Path '$($case.Path)' -ErrorVariable e -ErrorAction SilentlyContinue; `$e[0].FullyQualifiedErrorId + '|' + `$e[0].Exception.Message + '|' + @(Get-AioCookie -Session `$s).Count")
+                $async = $ps.BeginInvoke()
+                $async.AsyncWaitHandle.WaitOne(20000) | Should -BeTrue -Because "Import-AioCookie -Path $($case.Path) must answer at once, not wait"
+                $answer = "$($ps.EndInvoke($async))"
+                $answer | Should -BeLike 'CookieFileReadFailed*'
+                $answer | Should -BeLike $case.Expect
+                $answer | Should -BeLike '*|0'
+            }
+            finally { $ps.Stop(); $ps.Dispose() }
+        }
+    }
+}
+
 Describe 'Export-AioCookie never writes a line that would read back as something else' {
     It 'names a cookie whose path holds a tab instead of writing a broken line, and writes the rest' {
         $s = New-AioSession

@@ -149,8 +149,20 @@ internal sealed class TlsSettings
         return hex;
     }
 
+    // Certificate and key files are small. A device or a FIFO (whose open waits for a writer) would
+    // hang or never end, and a huge file would fill memory, before any TLS begins: only a regular
+    // file of a sane size is read, for every TLS file parameter alike.
+    private const long MaxCertificateFileBytes = 16 * 1024 * 1024;
+
+    private static void CheckFile(string path, string parameter, string what)
+    {
+        if (SpecialFiles.SmallFileProblem(path, MaxCertificateFileBytes) is { } problem)
+            throw new ArgumentException($"{parameter} '{path}' {problem}. Give the path of {what}.");
+    }
+
     private static X509Certificate2Collection LoadRoots(string path)
     {
+        CheckFile(path, "-CaFile", "a PEM bundle of CA certificates");
         var roots = new X509Certificate2Collection();
         try
         {
@@ -207,6 +219,7 @@ internal sealed class TlsSettings
         }
         if (options.ClientCertificate is { } certFile)
         {
+            CheckFile(certFile, "-ClientCertificate", "a PFX (.pfx/.p12) or PEM certificate");
             if (IsPkcs12(certFile))
             {
                 if (options.ClientKey is not null)
@@ -242,7 +255,6 @@ internal sealed class TlsSettings
 
     private static X509Certificate2 LoadPkcs12(string path, System.Security.SecureString? password)
     {
-        if (!File.Exists(path)) throw new ArgumentException($"-ClientCertificate '{path}' does not exist. Give the path of a PFX (.pfx/.p12) or PEM certificate.");
         X509Certificate2Collection loaded;
         try
         {
@@ -272,8 +284,7 @@ internal sealed class TlsSettings
 
     private static X509Certificate2 LoadClientCertificate(string certPath, string? keyPath)
     {
-        if (!File.Exists(certPath)) throw new ArgumentException($"-ClientCertificate '{certPath}' does not exist. Give the path of a PEM certificate.");
-        if (keyPath is not null && !File.Exists(keyPath)) throw new ArgumentException($"-ClientKey '{keyPath}' does not exist. Give the path of a PEM private key.");
+        if (keyPath is not null) CheckFile(keyPath, "-ClientKey", "a PEM private key");
         try
         {
             using var loaded = X509Certificate2.CreateFromPemFile(certPath, keyPath);

@@ -218,9 +218,12 @@ public sealed class CookieJar : AbstractCookieJar
         SpecialFiles.WritePrivateFile(path, stream => stream.Write(bytes));
     }
 
+    private const long MaxCookieFileBytes = 64 * 1024 * 1024;
+
     /// <summary>
     /// Merges a Netscape cookies.txt file into the jar. Bad lines are skipped and reported with
-    /// their line numbers; expired cookies are skipped. A missing file is a FileNotFoundException.
+    /// their line numbers; expired cookies are skipped. A missing file is a FileNotFoundException;
+    /// a device, a FIFO or a file over 64 MiB is an IOException, read not at all.
     /// </summary>
     public ImportResult Load(string path)
     {
@@ -228,6 +231,9 @@ public sealed class CookieJar : AbstractCookieJar
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new FileNotFoundException($"Cookie file '{full}' does not exist.", full);
+        // Read whole into memory: a device, a FIFO or a huge file would never end, wait forever or fill memory.
+        if (SpecialFiles.SmallFileProblem(full, MaxCookieFileBytes) is { } problem)
+            throw new IOException($"Cookie file '{full}' {problem}. Give the path of a cookies.txt file (Export-AioCookie or curl -c writes them).");
         var now = _time.GetUtcNow();
         IReadOnlyList<Cookie> cookies;
         IReadOnlyList<string> warnings;
