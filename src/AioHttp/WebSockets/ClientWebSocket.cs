@@ -292,8 +292,12 @@ public sealed class ClientWebSocket : IDisposable, IAsyncDisposable
                 await DeliverAsync(message).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        catch (Exception ex) when (_lifetime.IsCancellationRequested &&
+                                   ex is NetWebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
+            // We dropped the connection (Abort: the session closed, a close that timed out). The socket
+            // reports that as a cancellation, an abort or a disposed object depending on where the read
+            // was; each is the same event, Closed with 1006, never a lost-connection error.
             Interlocked.CompareExchange(ref _closeCode, WebSocketCloseCodes.AbnormalClosure, 0);
         }
         catch (Exception ex) when (ex is NetWebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
