@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 
 namespace AioHttp.Commands;
 
@@ -64,10 +65,9 @@ internal sealed class InFlightRequests
     }
 
     /// <summary>
-    /// Starts a request, cancelled when <paramref name="stop"/> fires. It starts on the calling thread
-    /// and goes on on the thread pool from its first wait (the engine never blocks a thread and never
-    /// comes back to its caller's context), so no hop to the pool is paid per request; only a host that
-    /// installs a synchronization context gets one. With <paramref name="keepOnceArrived"/> (a -Stream
+    /// Starts a request, cancelled when <paramref name="stop"/> fires. The pipeline thread only queues
+    /// it: <see cref="RequestStarter"/> starts queued requests in input order on one thread-pool thread
+    /// at a time (see there why), and each goes on on the thread pool from its first wait. With <paramref name="keepOnceArrived"/> (a -Stream
     /// response, read by the caller after it is written), the stop cancels it only while it is in
     /// flight: stopping the pipeline afterwards (Select-Object -First, an error downstream) must not
     /// cancel its later reads.
@@ -89,18 +89,12 @@ internal sealed class InFlightRequests
         return request;
     }
 
-    private static Task<ClientResponse> Run(Func<CancellationToken, Task<ClientResponse>> send, CancellationToken token)
+    // A request that fails before its first wait is reported like one that fails later: the exception
+    // lands in the returned task. The starter runs it without the caller's synchronization context.
+    private static async Task<ClientResponse> Run(Func<CancellationToken, Task<ClientResponse>> send, CancellationToken token)
     {
-        if (SynchronizationContext.Current is not null) return Task.Run(() => send(token));
-        try
-        {
-            return send(token);
-        }
-        catch (Exception ex)
-        {
-            // A request that fails before its first wait is reported like one that fails later.
-            return Task.FromException<ClientResponse>(ex);
-        }
+        await RequestStarter.Instance;
+        return await send(token).ConfigureAwait(false);
     }
     /// <summary>The request, aborted by its body's failure: that failure is the error to report.</summary>
     public static Task<ClientResponse> FailedBy(Task<ClientResponse> request, Exception failure) =>
@@ -190,4 +184,67 @@ internal sealed class InFlightRequests
             if (t.IsCompletedSuccessfully) t.Result.Close();
             else _ = t.Exception; // observed
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+}
+
+/// <summary>
+/// Where the requests of a pipeline start. Starting one (building it, taking a pooled connection,
+/// writing its head to the socket) is about a third of the work a pipeline record costs, and the
+/// pipeline thread is the one that runs out first: it also binds every record and writes every
+/// result, all in PowerShell code that a fresh process runs cold. So the pipeline thread only
+/// queues the start and returns to binding the next record, and one thread-pool work item at a
+/// time drains the queue, in input order. One work item per burst rather than one per request
+/// (a Task.Run each) keeps the extra wake-ups and the thread pool's queue traffic small; measured
+/// on 2 cores, a fresh pwsh's first 20,000-request pipeline runs about a fifth faster with it.
+/// It is awaited (<c>await RequestStarter.Instance</c>); the awaiting method goes on on the starter.
+/// </summary>
+internal sealed class RequestStarter : ICriticalNotifyCompletion, IThreadPoolWorkItem
+{
+    public static readonly RequestStarter Instance = new();
+
+    // A burst longer than this gives the thread pool back between starts (other work queued meanwhile
+    // runs), then goes on in a new work item.
+    private const int BurstLimit = 64;
+
+    private readonly ConcurrentQueue<Action> _queue = new();
+    private int _scheduled; // 1 while a work item is queued or draining
+
+    private RequestStarter()
+    {
+    }
+
+    public RequestStarter GetAwaiter() => this;
+
+    public bool IsCompleted => false;
+
+    public void GetResult()
+    {
+    }
+
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        _queue.Enqueue(continuation);
+        if (Interlocked.Exchange(ref _scheduled, 1) == 0) ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        var started = 0;
+        while (true)
+        {
+            while (_queue.TryDequeue(out var start))
+            {
+                start(); // runs the request to its first wait; its failures land in its own task
+                if (++started == BurstLimit && !_queue.IsEmpty)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false); // still scheduled: the flag stays 1
+                    return;
+                }
+            }
+            Volatile.Write(ref _scheduled, 0);
+            // A start queued between the last TryDequeue and the reset found the flag set and relied on this drain.
+            if (_queue.IsEmpty || Interlocked.Exchange(ref _scheduled, 1) != 0) return;
+        }
+    }
 }
